@@ -1,0 +1,139 @@
+using System;
+using System.Diagnostics.Metrics;
+using System.Linq;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Throttling;
+
+/// <summary>Registers throttled clients with dependency injection.</summary>
+public static class ThrottlingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Decorates the existing registration of <typeparamref name="TClient"/> (a Refit client, a typed <c>HttpClient</c>
+    /// client, or a plain class) with its generated throttled decorator, keeping its lifetime. Register the client first.
+    /// </summary>
+    /// <typeparam name="TClient">An interface carrying <see cref="SlotsAttribute"/> or <see cref="RateLimitAttribute"/>.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <param name="scope">Names a separate budget, such as one per API key; null shares the client's one budget.</param>
+    /// <exception cref="InvalidOperationException">
+    /// <typeparamref name="TClient"/> has no registration yet, is already throttled, or has no generated decorator.
+    /// </exception>
+    public static IServiceCollection AddThrottled<TClient>(this IServiceCollection services, string? scope = null)
+        where TClient : class
+    {
+        if (services is null)
+        {
+            throw new ArgumentNullException(nameof(services));
+        }
+
+        ThrottledClientFactory<TClient>.GetRegistration();
+        int index = FindLastIndex(services, typeof(TClient));
+        if (index < 0)
+        {
+            throw new InvalidOperationException(
+                $"There is no registration of {typeof(TClient).Name} to throttle. Register the client first " +
+                $"(AddRefitClient<{typeof(TClient).Name}>(), AddHttpClient<{typeof(TClient).Name}, TImplementation>() or " +
+                $"AddSingleton<{typeof(TClient).Name}, TImplementation>()), then call AddThrottled<{typeof(TClient).Name}>().");
+        }
+
+        ServiceDescriptor original = services[index];
+        if (original.ImplementationFactory?.Target is Decoration<TClient>)
+        {
+            throw new InvalidOperationException($"{typeof(TClient).Name} is already throttled; call AddThrottled<{typeof(TClient).Name}>() once.");
+        }
+
+        AddThrottling(services);
+        var decoration = new Decoration<TClient>(new object(), scope);
+        services.Add(WithKey(original, decoration.InnerKey));
+        services[index] = new ServiceDescriptor(typeof(TClient), decoration.Create, original.Lifetime);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the <see cref="ThrottlingRegistry"/> of this container: budgets on the container's
+    /// <see cref="TimeProvider"/>, logging and <see cref="IMeterFactory"/>, with overrides from
+    /// <c>IOptions&lt;ClientThrottlingOptions&gt;</c> named after each client.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    public static IServiceCollection AddThrottling(this IServiceCollection services)
+    {
+        services.AddOptions();
+        services.TryAddSingleton(static sp => new ThrottlingRegistry(
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<IMeterFactory>(),
+            name => sp.GetRequiredService<IOptionsMonitor<ClientThrottlingOptions>>().Get(name)));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the <see cref="ThrottlingRegistry"/> and reads per-client overrides from the <c>Throttling</c> section of
+    /// <paramref name="configuration"/>: <c>Throttling:SerpClient:Slots = 68</c> moves <c>ISerpClient</c> to 68 slots
+    /// without recompiling. Read when a client's budget is created (restart to apply changes).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The application's configuration.</param>
+    public static IServiceCollection AddThrottling(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration is null)
+        {
+            throw new ArgumentNullException(nameof(configuration));
+        }
+
+        services.AddSingleton<IConfigureOptions<ClientThrottlingOptions>>(new ClientThrottlingConfiguration(configuration));
+        return services.AddThrottling();
+    }
+
+    private static int FindLastIndex(IServiceCollection services, Type serviceType)
+    {
+        for (int i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == serviceType && !services[i].IsKeyedService)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // The original registration, moved under a private key so the decorator can resolve it as it was.
+    private static ServiceDescriptor WithKey(ServiceDescriptor original, object key)
+    {
+        if (original.ImplementationInstance is { } instance)
+        {
+            return new ServiceDescriptor(original.ServiceType, key, instance);
+        }
+
+        if (original.ImplementationFactory is { } factory)
+        {
+            return new ServiceDescriptor(original.ServiceType, key, (sp, _) => factory(sp), original.Lifetime);
+        }
+
+        return new ServiceDescriptor(original.ServiceType, key, original.ImplementationType!, original.Lifetime);
+    }
+
+    private sealed class Decoration<TClient>
+        where TClient : class
+    {
+        private readonly string? _scope;
+
+        public Decoration(object innerKey, string? scope)
+        {
+            InnerKey = innerKey;
+            _scope = scope;
+        }
+
+        public object InnerKey { get; }
+
+        public object Create(IServiceProvider services)
+            => ThrottledClientFactory<TClient>.Create(
+                services.GetRequiredKeyedService<TClient>(InnerKey),
+                services.GetRequiredService<ThrottlingRegistry>(),
+                _scope);
+    }
+}

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+
+namespace Throttling;
+
+/// <summary>
+/// The <c>Throttling</c> meter's instruments, named by OpenTelemetry conventions and tagged with
+/// <c>throttling.client.name</c>. Gauges are observed from the registry's clients, so the call path pays nothing for them.
+/// </summary>
+internal sealed class ThrottlingMetrics : IDisposable
+{
+    public const string MeterName = "Throttling";
+    public const string ClientTag = "throttling.client.name";
+    public const string ReasonTag = "throttling.rejection.reason";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _serverThrottles;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _coolDowns;
+    private readonly Counter<long> _rejections;
+    private readonly Histogram<double> _waitDuration;
+
+    public ThrottlingMetrics(Meter? meter, Func<IEnumerable<ClientThrottle>> clients)
+    {
+        _ownsMeter = meter is null;
+        _meter = meter ?? new Meter(MeterName);
+        _meter.CreateObservableUpDownCounter(
+            "throttling.client.active_calls",
+            () => Observe(clients(), c => c.InFlight),
+            unit: "{call}",
+            description: "Calls of the client in flight now.");
+        _meter.CreateObservableUpDownCounter(
+            "throttling.client.queued_calls",
+            () => Observe(clients(), c => c.Waiting),
+            unit: "{call}",
+            description: "Calls of the client waiting for their turn now.");
+        _waitDuration = _meter.CreateHistogram<double>(
+            "throttling.client.wait.duration",
+            unit: "s",
+            description: "How long calls waited for their turn before starting.");
+        _serverThrottles = _meter.CreateCounter<long>(
+            "throttling.client.server_throttles",
+            unit: "{response}",
+            description: "Calls the server throttled (HTTP 429 and equivalents).");
+        _retries = _meter.CreateCounter<long>(
+            "throttling.client.retries",
+            unit: "{retry}",
+            description: "Throttled calls retried.");
+        _coolDowns = _meter.CreateCounter<long>(
+            "throttling.client.cooldowns",
+            unit: "{cooldown}",
+            description: "Times the client paused new starts because the server throttled a call.");
+        _rejections = _meter.CreateCounter<long>(
+            "throttling.client.rejections",
+            unit: "{call}",
+            description: "Calls refused because the queue was full or the wait too long.");
+    }
+
+    public void Waited(string client, TimeSpan wait)
+    {
+        if (_waitDuration.Enabled)
+        {
+            _waitDuration.Record(wait.TotalSeconds, new KeyValuePair<string, object?>(ClientTag, client));
+        }
+    }
+
+    public void ServerThrottled(string client) => _serverThrottles.Add(1, new KeyValuePair<string, object?>(ClientTag, client));
+
+    public void Retried(string client) => _retries.Add(1, new KeyValuePair<string, object?>(ClientTag, client));
+
+    public void CooledDown(string client) => _coolDowns.Add(1, new KeyValuePair<string, object?>(ClientTag, client));
+
+    public void Rejected(string client, RejectionReason reason)
+        => _rejections.Add(
+            1,
+            new KeyValuePair<string, object?>(ClientTag, client),
+            new KeyValuePair<string, object?>(ReasonTag, reason == RejectionReason.QueueFull ? "queue_full" : "max_wait"));
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> Observe(IEnumerable<ClientThrottle> clients, Func<ClientThrottle, int> read)
+    {
+        foreach (ClientThrottle client in clients)
+        {
+            yield return new Measurement<int>(read(client), new KeyValuePair<string, object?>(ClientTag, client.Name));
+        }
+    }
+}

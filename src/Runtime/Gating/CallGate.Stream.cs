@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace Throttling;
+
+public sealed partial class CallGate
+{
+    /// <summary>
+    /// Runs a call returning <see cref="IAsyncEnumerable{T}"/>: the call's turn is taken when enumeration starts and its
+    /// slot is held until enumeration ends or the enumerator is disposed. A throttle signalled before the first item is
+    /// retried; after items have been yielded it is not, since a retry would repeat them.
+    /// </summary>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="cancellationToken">The method's token: cancels the wait for the call's turn and the backoff.</param>
+    public IAsyncEnumerable<T> RunStream<TState, T>(TState state, Func<TState, IAsyncEnumerable<T>> call, CancellationToken cancellationToken = default)
+        => StreamAsync(state, call, cancellationToken);
+
+    private async IAsyncEnumerable<T> StreamAsync<TState, T>(TState state, Func<TState, IAsyncEnumerable<T>> call, CancellationToken methodToken, [EnumeratorCancellation] CancellationToken enumeratorToken = default)
+    {
+        using CancellationTokenSource? linked = methodToken.CanBeCanceled && enumeratorToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(methodToken, enumeratorToken)
+            : null;
+        CancellationToken waitToken = linked?.Token ?? (enumeratorToken.CanBeCanceled ? enumeratorToken : methodToken);
+
+        for (int retry = 0; ; retry++)
+        {
+            await Client.EnterAsync(Stage, waitToken).ConfigureAwait(false);
+            IAsyncEnumerator<T>? enumerator = null;
+            bool hasItem = false;
+            bool streaming = false;
+            TimeSpan delay = default;
+            try
+            {
+                enumerator = call(state).GetAsyncEnumerator(enumeratorToken);
+                hasItem = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                streaming = true;
+            }
+            catch (Exception exception) when (Client.IsServerThrottle(exception, out RetryAfter retryAfter) && Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+            {
+                // Retried below, after this attempt is cleaned up.
+            }
+            finally
+            {
+                if (!streaming)
+                {
+                    await DisposeAndExitAsync(enumerator).ConfigureAwait(false);
+                }
+            }
+
+            if (!streaming)
+            {
+                await Client.DelayAsync(delay, waitToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                while (hasItem)
+                {
+                    yield return enumerator!.Current;
+                    hasItem = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await DisposeAndExitAsync(enumerator).ConfigureAwait(false);
+            }
+
+            yield break;
+        }
+    }
+
+    private async System.Threading.Tasks.ValueTask DisposeAndExitAsync<T>(IAsyncEnumerator<T>? enumerator)
+    {
+        try
+        {
+            if (enumerator is not null)
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Client.Exit();
+        }
+    }
+}

@@ -1,0 +1,238 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Throttling;
+
+/// <summary>
+/// Where a generated client's method calls go through: one entry point per return shape, taking a static lambda and
+/// its state so that a call admitted at once, which completes without a 429, allocates nothing of its own.
+/// </summary>
+/// <remarks>
+/// Every entry point waits for the call's turn (cancellable by <c>cancellationToken</c>), runs it, frees its slot when it
+/// completes, fails or is cancelled, and retries it while the server throttles it and the backoff allows. When retries
+/// run out the caller gets exactly what the server gave: the 429 response, or the original exception.
+/// </remarks>
+public sealed partial class CallGate
+{
+    private readonly BackoffPolicy _backoff;
+
+    internal CallGate(ClientThrottle client, MethodStage stage, BackoffPolicy backoff)
+    {
+        Client = client;
+        Stage = stage;
+        _backoff = backoff;
+    }
+
+    /// <summary>The budget this gate draws from.</summary>
+    public ClientThrottle Client { get; }
+
+    internal MethodStage Stage { get; }
+
+    /// <summary>Runs a call returning <see cref="Task{TResult}"/>.</summary>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    public Task<TResult> RunAsync<TState, TResult>(TState state, Func<TState, Task<TResult>> call, CancellationToken cancellationToken = default)
+        => RunAsync(state, call, detector: null, cancellationToken);
+
+    /// <summary>Runs a call returning <see cref="Task{TResult}"/>, retrying results that <paramref name="detector"/> says were throttled.</summary>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="detector">Recognizes throttled results, such as <see cref="ServerThrottle.HttpResponse"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    public Task<TResult> RunAsync<TState, TResult>(TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken = default)
+    {
+        if (!Client.TryEnter(Stage))
+        {
+            return RunAttemptsAsync(null, state, call, detector, cancellationToken);
+        }
+
+        Task<TResult> attempt = Start(call, state);
+        if (attempt.Status == TaskStatus.RanToCompletion && (detector is null || !detector(attempt.Result, out _)))
+        {
+            Client.Exit();
+            return attempt;
+        }
+
+        return RunAttemptsAsync(attempt, state, call, detector, cancellationToken);
+    }
+
+    /// <summary>Runs a call returning <see cref="Task"/>.</summary>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    public Task RunAsync<TState>(TState state, Func<TState, Task> call, CancellationToken cancellationToken = default)
+    {
+        if (!Client.TryEnter(Stage))
+        {
+            return RunAttemptsAsync(null, (state, call), static s => AsVoid(s.call(s.state)), null, cancellationToken);
+        }
+
+        Task attempt = Start(call, state);
+        if (attempt.Status == TaskStatus.RanToCompletion)
+        {
+            Client.Exit();
+            return attempt;
+        }
+
+        return RunAttemptsAsync(AsVoid(attempt), (state, call), static s => AsVoid(s.call(s.state)), null, cancellationToken);
+    }
+
+    /// <summary>Runs a call returning <see cref="ValueTask{TResult}"/>.</summary>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, ValueTask<TResult>> call, CancellationToken cancellationToken = default)
+        => RunAsync(state, call, detector: null, cancellationToken);
+
+    /// <summary>Runs a call returning <see cref="ValueTask{TResult}"/>, retrying results that <paramref name="detector"/> says were throttled.</summary>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="detector">Recognizes throttled results.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, ValueTask<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken = default)
+    {
+        if (!Client.TryEnter(Stage))
+        {
+            return new ValueTask<TResult>(RunAttemptsAsync(null, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+        }
+
+        ValueTask<TResult> attempt = Start(call, state);
+        if (attempt.IsCompletedSuccessfully)
+        {
+            // Reading the result consumes a pooled ValueTask, so the caller gets a fresh one holding it.
+            TResult result = attempt.Result;
+            if (detector is null || !detector(result, out _))
+            {
+                Client.Exit();
+                return new ValueTask<TResult>(result);
+            }
+
+            return new ValueTask<TResult>(RunAttemptsAsync(Task.FromResult(result), (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+        }
+
+        return new ValueTask<TResult>(RunAttemptsAsync(attempt.AsTask(), (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+    }
+
+    /// <summary>Runs a call returning <see cref="ValueTask"/>.</summary>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    public ValueTask RunAsync<TState>(TState state, Func<TState, ValueTask> call, CancellationToken cancellationToken = default)
+    {
+        if (!Client.TryEnter(Stage))
+        {
+            return new ValueTask(RunAttemptsAsync(null, (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
+        }
+
+        ValueTask attempt = Start(call, state);
+        if (attempt.IsCompletedSuccessfully)
+        {
+            attempt.GetAwaiter().GetResult();
+            Client.Exit();
+            return default;
+        }
+
+        return new ValueTask(RunAttemptsAsync(AsVoid(attempt.AsTask()), (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
+    }
+
+    // The one retry loop every shape ends up in once a call has to wait, or has not completed at once.
+    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task<TResult>? attempt, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    {
+        for (int retry = 0; ; retry++)
+        {
+            if (attempt is null)
+            {
+                await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false);
+                attempt = Start(call, state);
+            }
+
+            TimeSpan delay;
+            try
+            {
+                TResult result = await attempt.ConfigureAwait(false);
+                if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+                {
+                    return result;
+                }
+
+                // The 429 is dropped for a retry: free its connection now.
+                (result as IDisposable)?.Dispose();
+            }
+            catch (Exception exception) when (Client.IsServerThrottle(exception, out RetryAfter retryAfter) && Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+            {
+                // Retried below; an exception that is not retried leaves through the filter untouched, stack and all.
+            }
+            finally
+            {
+                Client.Exit();
+            }
+
+            attempt = null;
+            await Client.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A call that throws instead of returning a faulted task is treated as if it had: the slot is freed the same way.
+    private static Task<TResult> Start<TState, TResult>(Func<TState, Task<TResult>> call, TState state)
+    {
+        try
+        {
+            return call(state) ?? throw NullTask();
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<TResult>(exception);
+        }
+    }
+
+    private static Task Start<TState>(Func<TState, Task> call, TState state)
+    {
+        try
+        {
+            return call(state) ?? throw NullTask();
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
+        }
+    }
+
+    private static ValueTask<TResult> Start<TState, TResult>(Func<TState, ValueTask<TResult>> call, TState state)
+    {
+        try
+        {
+            return call(state);
+        }
+        catch (Exception exception)
+        {
+            return new ValueTask<TResult>(Task.FromException<TResult>(exception));
+        }
+    }
+
+    private static ValueTask Start<TState>(Func<TState, ValueTask> call, TState state)
+    {
+        try
+        {
+            return call(state);
+        }
+        catch (Exception exception)
+        {
+            return new ValueTask(Task.FromException(exception));
+        }
+    }
+
+    private static async Task<VoidResult> AsVoid(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return default;
+    }
+
+    private static InvalidOperationException NullTask() => new("The inner client returned a null task.");
+
+    private readonly struct VoidResult
+    {
+    }
+}

@@ -1,0 +1,11 @@
+namespace Throttling;
+
+/// <summary>Why a throttled client refused to run a call.</summary>
+public enum RejectionReason
+{
+    /// <summary>As many callers as the client's <c>QueueLimit</c> allows were already waiting.</summary>
+    QueueFull = 1,
+
+    /// <summary>The call waited the client's <c>MaxWait</c> without its turn coming.</summary>
+    MaxWaitExceeded = 2,
+}

@@ -1,0 +1,64 @@
+namespace Throttling;
+
+/// <summary>A first-in, first-out list of waiters whose members can also leave from the middle. Not thread-safe.</summary>
+internal sealed class WaiterQueue<TResult>
+{
+    private Waiter<TResult>? _tail;
+
+    public Waiter<TResult>? Head { get; private set; }
+
+    public int Count { get; private set; }
+
+    public bool IsEmpty => Head is null;
+
+    public void Enqueue(Waiter<TResult> waiter)
+    {
+        waiter.Queue = this;
+        waiter.Previous = _tail;
+        waiter.Next = null;
+        if (_tail is null)
+        {
+            Head = waiter;
+        }
+        else
+        {
+            _tail.Next = waiter;
+        }
+
+        _tail = waiter;
+        Count++;
+    }
+
+    /// <summary>Takes <paramref name="waiter"/> out of this queue; false when it is not in it.</summary>
+    public bool Remove(Waiter<TResult> waiter)
+    {
+        if (waiter.Queue != this)
+        {
+            return false;
+        }
+
+        if (waiter.Previous is null)
+        {
+            Head = waiter.Next;
+        }
+        else
+        {
+            waiter.Previous.Next = waiter.Next;
+        }
+
+        if (waiter.Next is null)
+        {
+            _tail = waiter.Previous;
+        }
+        else
+        {
+            waiter.Next.Previous = waiter.Previous;
+        }
+
+        waiter.Queue = null;
+        waiter.Next = null;
+        waiter.Previous = null;
+        Count--;
+        return true;
+    }
+}

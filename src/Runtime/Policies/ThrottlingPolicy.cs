@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Throttling;
+
+/// <summary>
+/// Everything that shapes one client's traffic: its slots, its rate limits, its backoff, what individual methods add,
+/// and how to recognize that the server throttled a call. Generated clients expose theirs as <c>Throttled{Name}.Policy</c>.
+/// </summary>
+public sealed class ThrottlingPolicy
+{
+    private readonly Dictionary<string, MethodPolicy> _methods;
+
+    /// <summary>Creates a policy.</summary>
+    /// <param name="name">The client's name: the key of its budget, its configuration section and its metrics.</param>
+    /// <param name="slots">Bounds calls in flight; null for no bound.</param>
+    /// <param name="rateLimits">Bounds call starts per window; every limit must allow a start.</param>
+    /// <param name="backoff">How 429s are retried; <see cref="BackoffPolicy.Default"/> when null.</param>
+    /// <param name="methods">What individual methods add.</param>
+    /// <param name="exceptionDetector">
+    /// Recognizes throttling exceptions beyond the built-in ones of <see cref="ServerThrottle"/> (the generator adds Refit's
+    /// <c>ApiException</c> and gRPC's <c>RpcException</c> when the compilation references them).
+    /// </param>
+    public ThrottlingPolicy(
+        string name,
+        SlotPolicy? slots = null,
+        IEnumerable<RateLimitPolicy>? rateLimits = null,
+        BackoffPolicy? backoff = null,
+        IEnumerable<MethodPolicy>? methods = null,
+        ThrottleDetector<Exception>? exceptionDetector = null)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("A client needs a name.", nameof(name));
+        }
+
+        Name = name;
+        Slots = slots;
+        RateLimits = rateLimits?.ToArray() ?? Array.Empty<RateLimitPolicy>();
+        Backoff = backoff ?? BackoffPolicy.Default;
+        _methods = (methods ?? Enumerable.Empty<MethodPolicy>()).ToDictionary(m => m.Key, StringComparer.Ordinal);
+        ExceptionDetector = exceptionDetector;
+    }
+
+    /// <summary>The client's name: the key of its budget, its configuration section and its metrics.</summary>
+    public string Name { get; }
+
+    /// <summary>Bounds calls in flight; null for no bound.</summary>
+    public SlotPolicy? Slots { get; }
+
+    /// <summary>Bounds call starts per window.</summary>
+    public IReadOnlyList<RateLimitPolicy> RateLimits { get; }
+
+    /// <summary>How 429s are retried, unless a method says otherwise.</summary>
+    public BackoffPolicy Backoff { get; }
+
+    /// <summary>What individual methods add, by method key.</summary>
+    public IReadOnlyDictionary<string, MethodPolicy> Methods => _methods;
+
+    /// <summary>Recognizes throttling exceptions beyond the built-in ones.</summary>
+    public ThrottleDetector<Exception>? ExceptionDetector { get; }
+
+    /// <summary>
+    /// This policy with the values <paramref name="overrides"/> sets replacing the compiled-in ones: how a deployment
+    /// moves to a plan with more slots without recompiling.
+    /// </summary>
+    /// <exception cref="FormatException">A duration in <paramref name="overrides"/> is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count in <paramref name="overrides"/> is out of range.</exception>
+    public ThrottlingPolicy With(ClientThrottlingOptions overrides)
+    {
+        if (overrides is null)
+        {
+            throw new ArgumentNullException(nameof(overrides));
+        }
+
+        string section = "Throttling:" + Name;
+        SlotPolicy? slots = Slots;
+        if (overrides.Slots is not null || overrides.QueueLimit is not null || overrides.MaxWait is not null)
+        {
+            int count = overrides.Slots ?? Slots?.Count
+                ?? throw new InvalidOperationException($"{section}: QueueLimit and MaxWait need Slots, and {Name} has none.");
+            slots = new SlotPolicy(
+                count,
+                overrides.QueueLimit ?? Slots?.QueueLimit ?? int.MaxValue,
+                overrides.MaxWait is { } maxWait ? Duration.Parse(maxWait, section + ":MaxWait") : Slots?.MaxWait);
+        }
+
+        IEnumerable<RateLimitPolicy> rateLimits = overrides.RateLimits is { } limits
+            ? limits.Select((limit, i) => limit.ToPolicy($"{section}:RateLimits:{i}"))
+            : RateLimits;
+
+        BackoffPolicy backoff = Backoff;
+        if (overrides.MaxRetries is not null || overrides.BaseDelay is not null || overrides.MaxDelay is not null || overrides.MaxRetryAfter is not null)
+        {
+            backoff = new BackoffPolicy(
+                overrides.MaxRetries ?? Backoff.MaxRetries,
+                ParseOr(overrides.BaseDelay, section + ":BaseDelay", Backoff.BaseDelay),
+                ParseOr(overrides.MaxDelay, section + ":MaxDelay", Backoff.MaxDelay),
+                ParseOr(overrides.MaxRetryAfter, section + ":MaxRetryAfter", Backoff.MaxRetryAfter));
+        }
+
+        return new ThrottlingPolicy(Name, slots, rateLimits, backoff, _methods.Values, ExceptionDetector);
+    }
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        IEnumerable<string> parts = new[] { Slots?.ToString() }.Concat(RateLimits.Select(l => l.ToString())).OfType<string>();
+        return Name + ": " + string.Join(", ", parts);
+    }
+
+    private static TimeSpan ParseOr(string? text, string what, TimeSpan fallback)
+        => text is null ? fallback : Duration.Parse(text, what);
+}

@@ -1,0 +1,40 @@
+using System;
+
+namespace Throttling;
+
+/// <summary>
+/// A <see cref="TimeProvider"/>'s monotonic timestamp in <see cref="TimeSpan"/> ticks, the unit every ledger counts in.
+/// Monotonic, so a wall-clock jump neither frees nor freezes permits.
+/// </summary>
+internal sealed class Clock
+{
+    private readonly double _ticksPerTimestamp;
+    private readonly bool _isTickResolution;
+
+    public Clock(TimeProvider time)
+    {
+        Time = time ?? throw new ArgumentNullException(nameof(time));
+        _isTickResolution = time.TimestampFrequency == TimeSpan.TicksPerSecond;
+        _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / time.TimestampFrequency;
+    }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Now, in ticks since the provider's arbitrary origin.</summary>
+    public long Now()
+    {
+        long timestamp = Time.GetTimestamp();
+        return _isTickResolution ? timestamp : (long)(timestamp * _ticksPerTimestamp);
+    }
+
+    /// <summary>
+    /// The timer due time that reaches <paramref name="tick"/> from <paramref name="now"/>, rounded up to whole
+    /// milliseconds: timers do not resolve finer, and firing early would only re-arm them.
+    /// </summary>
+    public static TimeSpan DueTime(long now, long tick)
+    {
+        long ticks = Math.Max(tick - now, 0);
+        long rounded = (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
+        return TimeSpan.FromTicks(rounded);
+    }
+}

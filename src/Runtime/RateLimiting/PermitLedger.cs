@@ -1,0 +1,62 @@
+using System;
+
+namespace Throttling;
+
+/// <summary>
+/// The bookkeeping of one rate limit, as a state machine over ticks: no locks, no timers, no waiting. Its owner
+/// (a <see cref="TimedRateLimiter"/>, or a client's <see cref="ClientThrottle"/>) serializes every call under its lock.
+/// </summary>
+/// <remarks>
+/// Besides taking permits for starts that happen now, a ledger can <em>reserve</em> permits for a start that comes a
+/// little later (a call that has passed its method's limit and still waits for a slot) and <em>commit</em> them when the
+/// call really starts. A reservation counts against the limit from the moment it is made, and its start is recorded at
+/// the commit, so "N starts in any window" holds for the starts the server actually sees.
+/// </remarks>
+internal abstract class PermitLedger
+{
+    /// <summary>No tick can be named: the permits depend on reservations whose starts are not known yet.</summary>
+    public const long Unknown = long.MaxValue;
+
+    protected PermitLedger(RateLimitPolicy policy) => Policy = policy;
+
+    public RateLimitPolicy Policy { get; }
+
+    public int PermitLimit => Policy.Permits;
+
+    /// <summary>The earliest tick, at or after <paramref name="now"/>, at which <paramref name="permits"/> could be taken; <see cref="Unknown"/> when it depends on open reservations.</summary>
+    public abstract long ReadyAt(long now, int permits);
+
+    /// <summary>Permits that could be taken at <paramref name="now"/>.</summary>
+    public abstract int Available(long now);
+
+    /// <summary>Records <paramref name="permits"/> starts at <paramref name="now"/>; the caller checked <see cref="ReadyAt"/>.</summary>
+    public abstract void Take(long now, int permits);
+
+    /// <summary>Holds <paramref name="permits"/> for starts that come later; the caller checked <see cref="ReadyAt"/>.</summary>
+    public abstract void Reserve(long now, int permits);
+
+    /// <summary>Turns reserved permits into starts at <paramref name="now"/>.</summary>
+    public abstract void Commit(long now, int permits);
+
+    /// <summary>Gives back reserved permits whose calls will not start.</summary>
+    public abstract void Unreserve(long now, int permits);
+
+    public static PermitLedger Create(RateLimitPolicy policy, long now, long utcTicksAtNow) => policy.Kind switch
+    {
+        RateLimitKind.FixedWindow => new FixedWindowLedger(policy, utcTicksAtNow - now),
+        RateLimitKind.TokenBucket => new TokenBucketLedger(policy, now),
+        _ => new SlidingWindowLedger(policy),
+    };
+
+    /// <summary>Whether every ledger could give <paramref name="permits"/> now; otherwise when the last of them could.</summary>
+    public static long ReadyAtAll(PermitLedger[] ledgers, long now, int permits)
+    {
+        long readyAt = now;
+        foreach (PermitLedger ledger in ledgers)
+        {
+            readyAt = Math.Max(readyAt, ledger.ReadyAt(now, permits));
+        }
+
+        return readyAt;
+    }
+}

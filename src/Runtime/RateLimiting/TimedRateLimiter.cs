@@ -1,0 +1,319 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.RateLimiting;
+using System.Threading.Tasks;
+
+namespace Throttling;
+
+/// <summary>
+/// The base of this library's <see cref="RateLimiter"/>s: every one runs on an injected <see cref="TimeProvider"/>
+/// (the BCL's limiters read the system clock, so tests cannot control them), queues waiters first-in first-out, grants a
+/// waiter the moment its permits are free, and gives failed leases an exact <see cref="MetadataName.RetryAfter"/>.
+/// Several limits in one limiter are acquired all-or-nothing: a refusal by one spends nothing of the others.
+/// </summary>
+public abstract class TimedRateLimiter : RateLimiter
+{
+    private readonly object _sync = new();
+    private readonly Clock _clock;
+    private readonly PermitLedger[] _ledgers;
+    private readonly int _maxPermits;
+    private readonly long _longestWindow;
+    private readonly int _queueLimit;
+    private readonly WaiterQueue<RateLimitLease> _queue = new();
+    private int _queuedPermits;
+    private ITimer? _timer;
+    private long _lastTake;
+    private long _successfulLeases;
+    private long _failedLeases;
+    private bool _disposed;
+
+    private protected TimedRateLimiter(IEnumerable<RateLimitPolicy> limits, int queueLimit, TimeProvider? timeProvider)
+    {
+        if (queueLimit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(queueLimit), queueLimit, "The queue limit must be 0 or more.");
+        }
+
+        RateLimitPolicy[] policies = limits?.ToArray() ?? throw new ArgumentNullException(nameof(limits));
+        if (policies.Length == 0)
+        {
+            throw new ArgumentException("A rate limiter needs at least one limit.", nameof(limits));
+        }
+
+        _clock = new Clock(timeProvider ?? TimeProvider.System);
+        long now = _clock.Now();
+        long utcNow = _clock.Time.GetUtcNow().UtcTicks;
+        _ledgers = policies.Select(p => PermitLedger.Create(p, now, utcNow)).ToArray();
+        _maxPermits = policies.Min(p => p.Permits);
+        _longestWindow = policies.Max(p => p.Window.Ticks);
+        _queueLimit = queueLimit;
+        _lastTake = now - _longestWindow;
+    }
+
+    /// <summary>The limits this limiter enforces together.</summary>
+    public IReadOnlyList<RateLimitPolicy> Limits => _ledgers.Select(l => l.Policy).ToArray();
+
+    /// <inheritdoc />
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            lock (_sync)
+            {
+                // Idle once every permit has come back: the longest window after the last start, with nobody waiting.
+                long idle = _clock.Now() - (_lastTake + _longestWindow);
+                return _queue.IsEmpty && idle >= 0 ? TimeSpan.FromTicks(idle) : null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override RateLimiterStatistics? GetStatistics()
+    {
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            return new RateLimiterStatistics
+            {
+                CurrentAvailablePermits = _ledgers.Min(l => l.Available(now)),
+                CurrentQueuedCount = _queuedPermits,
+                TotalSuccessfulLeases = _successfulLeases,
+                TotalFailedLeases = _failedLeases,
+            };
+        }
+    }
+
+    /// <inheritdoc />
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        CheckPermitCount(permitCount);
+        lock (_sync)
+        {
+            ThrowIfDisposed();
+            long now = _clock.Now();
+            if (_queue.IsEmpty && TryTake(now, permitCount))
+            {
+                return TimedLease.Successful;
+            }
+
+            return Refuse(now, permitCount);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        CheckPermitCount(permitCount);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new ValueTask<RateLimitLease>(Task.FromCanceled<RateLimitLease>(cancellationToken));
+        }
+
+        var waiter = new RateWaiter(this, permitCount);
+        lock (_sync)
+        {
+            ThrowIfDisposed();
+            long now = _clock.Now();
+            if (_queue.IsEmpty && TryTake(now, permitCount))
+            {
+                return new ValueTask<RateLimitLease>(TimedLease.Successful);
+            }
+
+            if (_queuedPermits + permitCount > _queueLimit)
+            {
+                return new ValueTask<RateLimitLease>(Refuse(now, permitCount));
+            }
+
+            _queue.Enqueue(waiter);
+            _queuedPermits += permitCount;
+            ArmTimer(now);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.Register(static state => ((RateWaiter)state!).Cancel(), waiter);
+        }
+
+        return new ValueTask<RateLimitLease>(waiter.Task);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing)
+        {
+            return;
+        }
+
+        RateWaiter? abandoned;
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _timer?.Dispose();
+            abandoned = Dequeue(_clock.Now(), everyone: true);
+        }
+
+        for (RateWaiter? waiter = abandoned; waiter is not null; waiter = waiter.NextDequeued)
+        {
+            waiter.TrySetException(new ObjectDisposedException(GetType().Name));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore().ConfigureAwait(false);
+        Dispose(true);
+    }
+
+    private void CheckPermitCount(int permitCount)
+    {
+        if (permitCount < 0 || permitCount > _maxPermits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(permitCount), permitCount, $"Between 0 and {_maxPermits} permits can be asked for at once.");
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(GetType().Name);
+        }
+    }
+
+    // Under _sync. All-or-nothing: every ledger is asked before any is charged.
+    private bool TryTake(long now, int permitCount)
+    {
+        if (PermitLedger.ReadyAtAll(_ledgers, now, permitCount) > now)
+        {
+            return false;
+        }
+
+        if (permitCount > 0)
+        {
+            foreach (PermitLedger ledger in _ledgers)
+            {
+                ledger.Take(now, permitCount);
+            }
+
+            _lastTake = now;
+        }
+
+        _successfulLeases++;
+        return true;
+    }
+
+    private TimedLease Refuse(long now, int permitCount)
+    {
+        _failedLeases++;
+        long readyAt = PermitLedger.ReadyAtAll(_ledgers, now, permitCount);
+        return TimedLease.Failed(readyAt == PermitLedger.Unknown ? null : TimeSpan.FromTicks(readyAt - now));
+    }
+
+    private void Cancel(RateWaiter waiter)
+    {
+        lock (_sync)
+        {
+            if (!_queue.Remove(waiter))
+            {
+                return;
+            }
+
+            _queuedPermits -= waiter.Permits;
+        }
+
+        waiter.TrySetCanceled();
+        Grant();
+    }
+
+    private void Grant()
+    {
+        RateWaiter? granted;
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            long now = _clock.Now();
+            granted = Dequeue(now, everyone: false);
+            ArmTimer(now);
+        }
+
+        // Completed outside the lock: disposing a cancellation registration may wait for its callback, which takes the lock.
+        for (RateWaiter? waiter = granted; waiter is not null; waiter = waiter.NextDequeued)
+        {
+            waiter.Registration.Dispose();
+            waiter.TrySetResult(TimedLease.Successful);
+        }
+    }
+
+    // Under _sync: takes off the front every waiter whose permits can be taken now (or everyone, on dispose);
+    // returns them chained in queue order.
+    private RateWaiter? Dequeue(long now, bool everyone)
+    {
+        RateWaiter? first = null;
+        RateWaiter? last = null;
+        while (_queue.Head is RateWaiter head && (everyone || TryTake(now, head.Permits)))
+        {
+            _queue.Remove(head);
+            _queuedPermits -= head.Permits;
+            head.NextDequeued = null;
+            if (last is null)
+            {
+                first = head;
+            }
+            else
+            {
+                last.NextDequeued = head;
+            }
+
+            last = head;
+        }
+
+        return first;
+    }
+
+    // Under _sync: one timer, due when the head of the queue can have its permits.
+    private void ArmTimer(long now)
+    {
+        if (_queue.Head is not RateWaiter head)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        long readyAt = PermitLedger.ReadyAtAll(_ledgers, now, head.Permits);
+        _timer ??= _clock.Time.CreateTimer(static state => ((TimedRateLimiter)state!).Grant(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(Clock.DueTime(now, readyAt), Timeout.InfiniteTimeSpan);
+    }
+
+    private sealed class RateWaiter : Waiter<RateLimitLease>
+    {
+        private readonly TimedRateLimiter _owner;
+
+        public RateWaiter(TimedRateLimiter owner, int permits)
+        {
+            _owner = owner;
+            Permits = permits;
+        }
+
+        public int Permits { get; }
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public RateWaiter? NextDequeued { get; set; }
+
+        public void Cancel() => _owner.Cancel(this);
+    }
+}

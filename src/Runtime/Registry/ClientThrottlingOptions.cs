@@ -1,0 +1,50 @@
+using System.Collections.Generic;
+
+namespace Throttling;
+
+/// <summary>
+/// Overrides of one client's compiled-in policy, bound from configuration section <c>Throttling:&lt;ClientName&gt;</c>
+/// (for <c>ISerpClient</c>, <c>Throttling:SerpClient</c>). Values left unset keep the attributes' values.
+/// </summary>
+/// <example>
+/// <code>
+/// "Throttling": {
+///   "SerpClient": {
+///     "Slots": 68, "QueueLimit": 500, "MaxWait": "30s",
+///     "RateLimits": [ { "Permits": 5000, "Window": "1m" } ],
+///     "MaxRetries": 5, "BaseDelay": "1s", "MaxDelay": "30s", "MaxRetryAfter": "2m"
+///   }
+/// }
+/// </code>
+/// </example>
+public sealed class ClientThrottlingOptions
+{
+    /// <summary>Calls that may be in flight at once.</summary>
+    public int? Slots { get; set; }
+
+    /// <summary>Callers that may wait at once.</summary>
+    public int? QueueLimit { get; set; }
+
+    /// <summary>The longest a call may wait for its turn, such as <c>"30s"</c>.</summary>
+    public string? MaxWait { get; set; }
+
+    /// <summary>Replaces the client's rate limits (method limits stay as compiled).</summary>
+    public IList<RateLimitOptions>? RateLimits { get; set; }
+
+    /// <summary>Retries after the first attempt.</summary>
+    public int? MaxRetries { get; set; }
+
+    /// <summary>The exponential backoff's first step.</summary>
+    public string? BaseDelay { get; set; }
+
+    /// <summary>The longest computed backoff delay.</summary>
+    public string? MaxDelay { get; set; }
+
+    /// <summary>The longest server Retry-After worth waiting for.</summary>
+    public string? MaxRetryAfter { get; set; }
+
+    /// <summary>Whether any value is set.</summary>
+    public bool IsEmpty
+        => Slots is null && QueueLimit is null && MaxWait is null && RateLimits is null
+            && MaxRetries is null && BaseDelay is null && MaxDelay is null && MaxRetryAfter is null;
+}

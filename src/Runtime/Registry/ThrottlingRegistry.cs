@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+using System.Linq;
+using Microsoft.Extensions.Logging;
+
+namespace Throttling;
+
+/// <summary>
+/// Hands out one <see cref="ClientThrottle"/> per client name (and scope), so that every instance of a client shares
+/// one budget: a provider's limits belong to the account, not to an object.
+/// </summary>
+/// <remarks>
+/// <see cref="Shared"/> serves clients constructed with <c>new ThrottledX(inner)</c>. Dependency injection
+/// (<c>AddThrottled&lt;T&gt;()</c>) uses a registry of its container, which also reads configuration overrides, the
+/// container's <see cref="TimeProvider"/>, logging and <see cref="IMeterFactory"/>. A process that mixes the two has two
+/// budgets per client: pick one.
+/// </remarks>
+public sealed class ThrottlingRegistry : IDisposable
+{
+    private readonly Dictionary<(string Name, string? Scope), ClientThrottle> _clients = new();
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly Func<string, ClientThrottlingOptions?>? _overrides;
+    private readonly ThrottlingMetrics _metrics;
+
+    /// <summary>Creates a registry.</summary>
+    /// <param name="timeProvider">The clock of every budget; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="loggerFactory">Where 429s, cool-downs and rejections are logged; nowhere by default.</param>
+    /// <param name="meterFactory">Creates the <c>Throttling</c> meter; a meter of the registry's own by default.</param>
+    /// <param name="overrides">Configuration overrides by client name, applied when a budget is created.</param>
+    public ThrottlingRegistry(
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null,
+        Func<string, ClientThrottlingOptions?>? overrides = null)
+    {
+        _time = timeProvider ?? TimeProvider.System;
+        _loggerFactory = loggerFactory;
+        _overrides = overrides;
+        _metrics = new ThrottlingMetrics(meterFactory?.Create(new MeterOptions(ThrottlingMetrics.MeterName)), () => Clients);
+    }
+
+    /// <summary>The registry of clients constructed without dependency injection.</summary>
+    public static ThrottlingRegistry Shared { get; } = new();
+
+    /// <summary>The budgets handed out so far.</summary>
+    public IReadOnlyCollection<ClientThrottle> Clients
+    {
+        get
+        {
+            lock (_clients)
+            {
+                return _clients.Values.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The budget of the client <paramref name="policy"/> names, created from the policy (with configuration overrides)
+    /// the first time it is asked for.
+    /// </summary>
+    /// <param name="policy">The client's compiled-in policy, such as <c>ThrottledSerpClient.Policy</c>.</param>
+    /// <param name="scope">Names a separate budget of the same client, such as one per API key; null for the client's one budget.</param>
+    public ClientThrottle GetOrCreate(ThrottlingPolicy policy, string? scope = null)
+    {
+        if (policy is null)
+        {
+            throw new ArgumentNullException(nameof(policy));
+        }
+
+        lock (_clients)
+        {
+            if (!_clients.TryGetValue((policy.Name, scope), out ClientThrottle? throttle))
+            {
+                ThrottlingPolicy effective = _overrides?.Invoke(policy.Name) is { IsEmpty: false } overrides ? policy.With(overrides) : policy;
+                throttle = new ClientThrottle(effective, scope, _time, _metrics, _loggerFactory?.CreateLogger("Throttling"));
+                _clients.Add((policy.Name, scope), throttle);
+            }
+
+            return throttle;
+        }
+    }
+
+    /// <summary>Disposes every budget, failing the calls still waiting.</summary>
+    public void Dispose()
+    {
+        foreach (ClientThrottle client in Clients)
+        {
+            client.Dispose();
+        }
+
+        _metrics.Dispose();
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+
+namespace Throttling;
+
+/// <summary>
+/// Recognizes the ways a server says "too many requests": an <see cref="HttpResponseMessage"/> with status 429, an
+/// <see cref="HttpRequestException"/> carrying 429, and <see cref="TooManyRequestsException"/>.
+/// </summary>
+public static class ServerThrottle
+{
+    /// <summary>The HTTP status a server answers when a client exceeds its limits.</summary>
+    public const HttpStatusCode TooManyRequests = (HttpStatusCode)429;
+
+    /// <summary>Detects 429 responses; generated clients use it for methods returning <see cref="HttpResponseMessage"/>.</summary>
+    public static ThrottleDetector<HttpResponseMessage> HttpResponse { get; } = IsThrottled;
+
+    /// <summary>Whether <paramref name="response"/> is a 429, and its <c>Retry-After</c>.</summary>
+    public static bool IsThrottled(HttpResponseMessage response, out RetryAfter retryAfter)
+        => IsThrottled(response.StatusCode, response.Headers.RetryAfter, out retryAfter);
+
+    /// <summary>Whether a status and <c>Retry-After</c> header (from any HTTP client library) mean the call was throttled.</summary>
+    public static bool IsThrottled(HttpStatusCode statusCode, RetryConditionHeaderValue? retryAfterHeader, out RetryAfter retryAfter)
+    {
+        retryAfter = statusCode == TooManyRequests ? RetryAfter.From(retryAfterHeader) : RetryAfter.None;
+        return statusCode == TooManyRequests;
+    }
+
+    /// <summary>Whether <paramref name="exception"/> says the server throttled the call.</summary>
+    public static bool IsThrottled(Exception exception, out RetryAfter retryAfter)
+    {
+        switch (exception)
+        {
+            case TooManyRequestsException tooMany:
+                retryAfter = tooMany.RetryAfter is { } delay ? RetryAfter.After(delay) : RetryAfter.None;
+                return true;
+#if NET5_0_OR_GREATER
+            case HttpRequestException { StatusCode: TooManyRequests }:
+                retryAfter = RetryAfter.None;
+                return true;
+#endif
+            default:
+                retryAfter = RetryAfter.None;
+                return false;
+        }
+    }
+}

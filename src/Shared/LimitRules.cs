@@ -1,0 +1,17 @@
+namespace Throttling;
+
+/// <summary>
+/// The rules that counts in attributes and configuration must obey. Compiled into the analyzers (THR101),
+/// the generator and the runtime, so the compile-time check and the run-time check are the same check.
+/// </summary>
+internal static class LimitRules
+{
+    /// <summary>Slots and permits: at least one, or nothing could ever run.</summary>
+    public static bool IsValidCount(int value) => value > 0;
+
+    /// <summary>A queue limit of 0 is meaningful: never wait, fail fast when every slot is busy.</summary>
+    public static bool IsValidQueueLimit(int value) => value >= 0;
+
+    /// <summary>Zero retries is meaningful: honor cool-downs but hand every 429 straight back.</summary>
+    public static bool IsValidRetryCount(int value) => value >= 0;
+}

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Throttling.Tests.DependencyInjection;
+
+public interface IWeatherClient
+{
+    Task<string> ForecastAsync(string city, CancellationToken cancellationToken = default);
+}
+
+public interface IUndecoratedClient
+{
+}
+
+public class AddThrottledTests
+{
+    static AddThrottledTests()
+    {
+        // What the generator's module initializer does for a [Slots] interface.
+        ThrottledClientFactory<IWeatherClient>.Register(HandWrittenThrottledWeather.Policy, static (inner, throttle) => new HandWrittenThrottledWeather(inner, throttle));
+    }
+
+    [Fact]
+    public async Task A_plain_registration_is_decorated_and_keeps_its_lifetime()
+    {
+        ServiceProvider services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(new FakeTimeProvider())
+            .AddSingleton<IWeatherClient, Weather>()
+            .AddThrottled<IWeatherClient>()
+            .BuildServiceProvider();
+
+        IWeatherClient client = services.GetRequiredService<IWeatherClient>();
+
+        var decorated = Assert.IsType<HandWrittenThrottledWeather>(client);
+        Assert.IsType<Weather>(decorated.Inner);
+        Assert.Same(client, services.GetRequiredService<IWeatherClient>());
+        Assert.Equal("sunny in Oslo", await client.ForecastAsync("Oslo"));
+        Assert.Same(services.GetRequiredService<ThrottlingRegistry>().GetOrCreate(HandWrittenThrottledWeather.Policy), decorated.Throttle);
+    }
+
+    [Fact]
+    public void Factory_and_transient_registrations_stay_transient_and_share_one_budget()
+    {
+        int created = 0;
+        ServiceProvider services = new ServiceCollection()
+            .AddTransient<IWeatherClient>(_ => { created++; return new Weather(); })
+            .AddThrottled<IWeatherClient>()
+            .BuildServiceProvider();
+
+        var first = (HandWrittenThrottledWeather)services.GetRequiredService<IWeatherClient>();
+        var second = (HandWrittenThrottledWeather)services.GetRequiredService<IWeatherClient>();
+
+        Assert.NotSame(first, second);
+        Assert.Equal(2, created);
+        Assert.Same(first.Throttle, second.Throttle);
+    }
+
+    [Fact]
+    public void A_scope_gets_a_budget_of_its_own()
+    {
+        ServiceProvider services = new ServiceCollection()
+            .AddSingleton<IWeatherClient>(new Weather())
+            .AddThrottled<IWeatherClient>(scope: "tenant-42")
+            .BuildServiceProvider();
+
+        var client = (HandWrittenThrottledWeather)services.GetRequiredService<IWeatherClient>();
+
+        Assert.Equal("tenant-42", client.Throttle.Scope);
+    }
+
+    [Fact]
+    public void Throttling_a_client_that_is_not_registered_says_what_to_register_first()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddThrottled<IWeatherClient>());
+
+        Assert.Contains("no registration of IWeatherClient", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddRefitClient<IWeatherClient>()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Throttling_twice_is_refused()
+    {
+        IServiceCollection services = new ServiceCollection().AddSingleton<IWeatherClient, Weather>().AddThrottled<IWeatherClient>();
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddThrottled<IWeatherClient>());
+
+        Assert.Contains("already throttled", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_interface_without_a_generated_decorator_is_named_in_the_error()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddThrottled<IUndecoratedClient>());
+
+        Assert.Contains(typeof(IUndecoratedClient).FullName!, error.Message, StringComparison.Ordinal);
+        Assert.Contains("[Slots] or [RateLimit]", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class Weather : IWeatherClient
+    {
+        public Task<string> ForecastAsync(string city, CancellationToken cancellationToken = default) => Task.FromResult("sunny in " + city);
+    }
+
+    /// <summary>The shape of a generated decorator, written by hand so that the runtime is tested on its own.</summary>
+    private sealed class HandWrittenThrottledWeather(IWeatherClient inner, ClientThrottle throttle) : IWeatherClient
+    {
+        public static ThrottlingPolicy Policy { get; } = new("WeatherClient", new SlotPolicy(2));
+
+        public IWeatherClient Inner => inner;
+
+        public ClientThrottle Throttle => throttle;
+
+        public Task<string> ForecastAsync(string city, CancellationToken cancellationToken = default)
+            => throttle.DefaultGate.RunAsync((inner, city, cancellationToken), static s => s.inner.ForecastAsync(s.city, s.cancellationToken), cancellationToken);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using static Throttling.Tests.ScriptedResponses;
+using static Throttling.Tests.Times;
+
+namespace Throttling.Tests.Diagnostics;
+
+public class MetricsAndLoggingTests
+{
+    [Fact]
+    public async Task A_retried_429_is_counted_logged_and_tagged_with_the_client()
+    {
+        FakeTimeProvider clock = NewClock();
+        var logs = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        using var meters = new TestMeterFactory();
+        using var registry = new ThrottlingRegistry(clock, loggerFactory, meters);
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Metered", new SlotPolicy(2)));
+        using var throttles = Collect<long>(meters, "throttling.client.server_throttles");
+        using var retries = Collect<long>(meters, "throttling.client.retries");
+        using var coolDowns = Collect<long>(meters, "throttling.client.cooldowns");
+        var script = new ScriptedResponses(clock, Respond(TooMany(after: S(3))), Ok());
+
+        Task<HttpResponseMessage> call = throttle.DefaultGate.RunAsync(script, static s => s.Call(), ServerThrottle.HttpResponse);
+        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(3), "backing off");
+        clock.Advance(S(3));
+        await call;
+
+        Assert.Equal(1, Assert.Single(For(throttles, "Metered")).Value);
+        Assert.Equal(1, Assert.Single(For(retries, "Metered")).Value);
+        Assert.Equal(1, Assert.Single(For(coolDowns, "Metered")).Value);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "ServerThrottled" && r.Message.Contains("Metered", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "CoolDownStarted" && r.Level == LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Rejections_carry_their_reason_and_gauges_report_in_flight_and_queued()
+    {
+        FakeTimeProvider clock = NewClock();
+        var logs = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        using var meters = new TestMeterFactory();
+        using var registry = new ThrottlingRegistry(clock, loggerFactory, meters);
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Gauged", new SlotPolicy(1, queueLimit: 1)));
+        using var rejections = Collect<long>(meters, "throttling.client.rejections");
+        using var active = Collect<int>(meters, "throttling.client.active_calls");
+        using var queued = Collect<int>(meters, "throttling.client.queued_calls");
+        using var waits = Collect<double>(meters, "throttling.client.wait.duration");
+        var calls = new ControlledCalls<int>(clock);
+
+        _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
+        Task<int> waiting = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
+        await Assert.ThrowsAsync<ThrottlingRejectedException>(() => throttle.DefaultGate.RunAsync(calls, static c => c.Call(2)));
+        active.RecordObservableInstruments();
+        queued.RecordObservableInstruments();
+
+        CollectedMeasurement<long> rejection = Assert.Single(For(rejections, "Gauged"));
+        Assert.Equal("queue_full", rejection.Tags["throttling.rejection.reason"]);
+        Assert.Equal(1, For(active, "Gauged").Last().Value);
+        Assert.Equal(1, For(queued, "Gauged").Last().Value);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "Rejected");
+
+        clock.Advance(S(4));
+        calls.Complete(0, 0);
+        await Eventually.TrueAsync(() => calls.Started == 2, "the waiter starts");
+        Assert.Equal(4, Assert.Single(For(waits, "Gauged")).Value);
+    }
+
+    private static MetricCollector<T> Collect<T>(TestMeterFactory meters, string instrument)
+        where T : struct
+        => new(meters, ThrottlingMetrics.MeterName, instrument);
+
+    // Measurements of this client only, tagged as dashboards filter them.
+    private static IEnumerable<CollectedMeasurement<T>> For<T>(MetricCollector<T> collector, string client)
+        where T : struct
+        => collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["throttling.client.name"], client));
+}

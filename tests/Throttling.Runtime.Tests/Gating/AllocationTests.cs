@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http;
+using static Throttling.Tests.Times;
+
+namespace Throttling.Tests.Gating;
+
+// The point is to look at calls that completed synchronously, without awaiting (which would itself allocate).
+#pragma warning disable CA2012, xUnit1031
+
+public class AllocationTests
+{
+    private static readonly Task<int> Completed = Task.FromResult(42);
+    private static readonly Task<HttpResponseMessage> Ok = Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
+
+    [Fact]
+    public void A_call_admitted_at_once_allocates_nothing_on_any_shape()
+    {
+        var policy = new ThrottlingPolicy("Alloc", new SlotPolicy(4), new[] { new RateLimitPolicy(1_000_000, S(1)), new RateLimitPolicy(10_000_000, TimeSpan.FromDays(1)) });
+        using var throttle = new ClientThrottle(policy, NewClock());
+        CallGate gate = throttle.DefaultGate;
+
+        long allocated = AllocatedBy(() =>
+        {
+            _ = gate.RunAsync(Completed, static t => t).Result;
+            _ = gate.RunAsync(Ok, static t => t, ServerThrottle.HttpResponse).Result;
+            gate.RunAsync(Completed, static t => (Task)t).Wait();
+            _ = gate.RunAsync(42, static n => new ValueTask<int>(n)).Result;
+            _ = gate.RunAsync(0, static _ => default(ValueTask));
+        });
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, throttle.InFlight);
+    }
+
+    [Fact]
+    public void A_call_that_has_to_wait_does_allocate()
+    {
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Alloc", new SlotPolicy(1)), NewClock());
+        var pending = new TaskCompletionSource<int>();
+        _ = throttle.DefaultGate.RunAsync(pending, static p => p.Task);
+
+        long allocated = AllocatedBy(() => _ = throttle.DefaultGate.RunAsync(Completed, static t => t));
+
+        Assert.True(allocated > 0);
+    }
+
+    private static long AllocatedBy(Action call)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            call();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            call();
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+}

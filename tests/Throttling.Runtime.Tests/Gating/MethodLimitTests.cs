@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Time.Testing;
+using static Throttling.Tests.Times;
+
+namespace Throttling.Tests.Gating;
+
+public class MethodLimitTests
+{
+    private static ThrottlingPolicy Policy() => new(
+        "Serp",
+        new SlotPolicy(2),
+        new[] { new RateLimitPolicy(100, S(1)) },
+        methods: new[] { new MethodPolicy("SearchAsync", new[] { new RateLimitPolicy(1, S(1)) }) });
+
+    [Fact]
+    public async Task A_method_waiting_for_its_own_limit_holds_no_slot_and_blocks_no_other_method()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(Policy(), clock);
+        CallGate search = throttle.Gate("SearchAsync");
+        var calls = new ControlledCalls<int>(clock);
+
+        _ = search.RunAsync(calls, static c => c.Call(1));
+        Task<int> secondSearch = search.RunAsync(calls, static c => c.Call(2));
+        _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(3));
+
+        Assert.Equal(new[] { 1, 3 }, calls.StartOrder);
+        Assert.Equal(1, throttle.Waiting);
+        Assert.Equal(2, throttle.InFlight);
+
+        calls.Complete(3, 3);
+        clock.Advance(S(1));
+        await Eventually.TrueAsync(() => calls.Started == 3, "the second search starts once its limit allows");
+        Assert.Equal(S(1), calls.StartTimes[2] - Start);
+        calls.Complete(2, 2);
+        Assert.Equal(2, await secondSearch);
+    }
+
+    [Fact]
+    public void Method_limits_stack_with_the_clients_limits()
+    {
+        FakeTimeProvider clock = NewClock();
+        var policy = new ThrottlingPolicy(
+            "Serp",
+            rateLimits: new[] { new RateLimitPolicy(2, S(1)) },
+            methods: new[] { new MethodPolicy("SearchAsync", new[] { new RateLimitPolicy(5, S(1)) }) });
+        using var throttle = new ClientThrottle(policy, clock);
+        var calls = new ControlledCalls<int>(clock);
+
+        for (int i = 0; i < 3; i++)
+        {
+            _ = throttle.Gate("SearchAsync").RunAsync((calls, i), static s => s.calls.Call(s.i));
+        }
+
+        Assert.Equal(2, calls.Started);
+    }
+
+    [Fact]
+    public void Methods_without_a_policy_share_the_default_gate()
+    {
+        using var throttle = new ClientThrottle(Policy(), NewClock());
+
+        Assert.Same(throttle.DefaultGate, throttle.Gate("ExtractAsync"));
+        Assert.Same(throttle.Gate("SearchAsync"), throttle.Gate("SearchAsync"));
+    }
+}
