@@ -21,11 +21,28 @@ public static class ServerThrottle
     public static bool IsThrottled(HttpResponseMessage response, out RetryAfter retryAfter)
         => IsThrottled(response.StatusCode, response.Headers.RetryAfter, out retryAfter);
 
-    /// <summary>Whether a status and <c>Retry-After</c> header (from any HTTP client library) mean the call was throttled.</summary>
-    public static bool IsThrottled(HttpStatusCode statusCode, RetryConditionHeaderValue? retryAfterHeader, out RetryAfter retryAfter)
+    /// <summary>
+    /// Whether a status and <c>Retry-After</c> header, read from any HTTP client library (Refit's <c>IApiResponse</c> and
+    /// <c>ApiException</c>, say), mean the call was throttled.
+    /// </summary>
+    public static bool IsThrottled(HttpStatusCode? statusCode, RetryConditionHeaderValue? retryAfterHeader, out RetryAfter retryAfter)
     {
         retryAfter = statusCode == TooManyRequests ? RetryAfter.From(retryAfterHeader) : RetryAfter.None;
         return statusCode == TooManyRequests;
+    }
+
+    /// <summary>
+    /// Reads gRPC's <c>grpc-retry-pushback-ms</c> trailer, sent with <c>RESOURCE_EXHAUSTED</c> (gRPC's 429): milliseconds to
+    /// wait, or a negative value meaning "do not retry", which fails the call at once.
+    /// </summary>
+    public static RetryAfter FromGrpcPushback(string? milliseconds)
+    {
+        if (!long.TryParse(milliseconds, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long value))
+        {
+            return RetryAfter.None;
+        }
+
+        return RetryAfter.After(value < 0 ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(value));
     }
 
     /// <summary>Whether <paramref name="exception"/> says the server throttled the call.</summary>

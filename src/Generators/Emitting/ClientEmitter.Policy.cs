@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Throttling.Generators.Models;
+
+namespace Throttling.Generators.Emitting;
+
+internal static partial class ClientEmitter
+{
+    private static readonly string[] KindNames = { "SlidingWindow", "FixedWindow", "TokenBucket" };
+
+    private static void WritePolicy(SourceWriter writer, ClientModel client)
+    {
+        PolicyModel policy = client.Policy;
+        writer.Line($"/// <summary>The limits declared on <see cref=\"{client.InterfaceCref}\"/>; configuration section <c>Throttling:{client.ClientName}</c> overrides them.</summary>");
+        writer.Line("public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy(");
+        writer.Indent();
+        var arguments = new List<Action>();
+        arguments.Add(() => writer.Line($"\"{client.ClientName}\""));
+        if (policy.Slots is { } slots)
+        {
+            arguments.Add(() => writer.Line("slots: " + SlotPolicy(slots)));
+        }
+
+        if (!policy.RateLimits.IsEmpty)
+        {
+            arguments.Add(() => WriteArray(writer, "rateLimits: ", policy.RateLimits.Select(RateLimitPolicy)));
+        }
+
+        if (policy.Backoff is { } backoff)
+        {
+            arguments.Add(() => writer.Line("backoff: " + BackoffPolicy(backoff)));
+        }
+
+        if (!policy.Methods.IsEmpty)
+        {
+            arguments.Add(() => WriteArray(writer, "methods: ", policy.Methods.Select(MethodPolicy)));
+        }
+
+        if (client.DetectsRefitExceptions || client.DetectsGrpcExceptions)
+        {
+            arguments.Add(() => writer.Line("exceptionDetector: IsThrottledException"));
+        }
+
+        // Each argument but the last ends in a comma; multi-line arguments end on their closing brace.
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            arguments[i]();
+            writer.AppendToLastLine(i < arguments.Count - 1 ? "," : ");");
+        }
+
+        writer.Outdent();
+    }
+
+    private static void WriteArray(SourceWriter writer, string prefix, IEnumerable<string> items)
+    {
+        writer.Line(prefix + "new[]");
+        writer.OpenBlock();
+        foreach (string item in items)
+        {
+            writer.Line(item + ",");
+        }
+
+        writer.CloseBlock();
+    }
+
+    private static string SlotPolicy(SlotsModel slots)
+    {
+        var arguments = new List<string> { Number(slots.Count) };
+        if (slots.QueueLimit != int.MaxValue)
+        {
+            arguments.Add("queueLimit: " + Number(slots.QueueLimit));
+        }
+
+        if (slots.MaxWaitTicks is { } maxWait)
+        {
+            arguments.Add("maxWait: " + TimeSpanLiteral(maxWait));
+        }
+
+        return $"new global::Throttling.SlotPolicy({string.Join(", ", arguments)})";
+    }
+
+    private static string RateLimitPolicy(RateLimitModel limit)
+    {
+        string kind = limit.Kind == 0 ? string.Empty : ", global::Throttling.RateLimitKind." + KindNames[limit.Kind];
+        return $"new global::Throttling.RateLimitPolicy({Number(limit.Permits)}, {TimeSpanLiteral(limit.WindowTicks)}{kind})";
+    }
+
+    private static string BackoffPolicy(BackoffModel backoff)
+        => $"new global::Throttling.BackoffPolicy(maxRetries: {Number(backoff.MaxRetries)}, baseDelay: {TimeSpanLiteral(backoff.BaseDelayTicks)}, " +
+           $"maxDelay: {TimeSpanLiteral(backoff.MaxDelayTicks)}, maxRetryAfter: {TimeSpanLiteral(backoff.MaxRetryAfterTicks)})";
+
+    private static string MethodPolicy(MethodPolicyModel method)
+    {
+        var arguments = new List<string> { "\"" + method.Key + "\"" };
+        if (!method.RateLimits.IsEmpty)
+        {
+            arguments.Add("rateLimits: new[] { " + string.Join(", ", method.RateLimits.Select(RateLimitPolicy)) + " }");
+        }
+
+        if (method.Backoff is { } backoff)
+        {
+            arguments.Add("backoff: " + BackoffPolicy(backoff));
+        }
+
+        return $"new global::Throttling.MethodPolicy({string.Join(", ", arguments)})";
+    }
+
+    /// <summary>A duration the way a person writes it: the largest unit that keeps it whole.</summary>
+    private static string TimeSpanLiteral(long ticks)
+    {
+        (long PerUnit, string Factory)[] units =
+        {
+            (System.TimeSpan.TicksPerDay, "FromDays"),
+            (System.TimeSpan.TicksPerHour, "FromHours"),
+            (System.TimeSpan.TicksPerMinute, "FromMinutes"),
+            (System.TimeSpan.TicksPerSecond, "FromSeconds"),
+            (System.TimeSpan.TicksPerMillisecond, "FromMilliseconds"),
+        };
+        foreach ((long perUnit, string factory) in units)
+        {
+            if (ticks % perUnit == 0)
+            {
+                return $"global::System.TimeSpan.{factory}({Number(ticks / perUnit)})";
+            }
+        }
+
+        return $"global::System.TimeSpan.FromTicks({Number(ticks)})";
+    }
+
+    /// <summary>The policy in a sentence, for the class's summary.</summary>
+    private static string Describe(PolicyModel policy)
+    {
+        var parts = new List<string>();
+        if (policy.Slots is { } slots)
+        {
+            parts.Add($"at most {Number(slots.Count)} in flight");
+        }
+
+        parts.AddRange(policy.RateLimits.Select(l => $"at most {Number(l.Permits)} starts per {Duration.Format(System.TimeSpan.FromTicks(l.WindowTicks))}"));
+        int retries = policy.Backoff?.MaxRetries ?? 3;
+        parts.Add(retries == 0
+            ? "calls the server throttles (HTTP 429) are not retried"
+            : $"calls the server throttles (HTTP 429) are retried up to {Number(retries)} times, honoring Retry-After");
+        return string.Join("; ", parts);
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,228 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Throttling.Generators.Models;
+using Throttling.Roslyn;
+
+namespace Throttling.Generators.Parsing;
+
+internal static partial class ClientParser
+{
+    // Element names C# reserves in tuples; a parameter with one of these names makes the call state positional.
+    private static readonly HashSet<string> ReservedTupleNames = new() { "Rest", "ToString", "Equals", "GetHashCode", "GetType", "CompareTo", "inner" };
+
+    private static EquatableArray<MemberModel> ReadMembers(
+        INamedTypeSymbol client,
+        string className,
+        ThrottlingSymbols symbols,
+        List<MethodPolicyModel> methodPolicies,
+        List<AttributeProblem> problems,
+        CancellationToken cancellationToken)
+    {
+        ISymbol[] all = ClientMember.ImplementedMembers(client).ToArray();
+        HashSet<ISymbol> explicitOnes = MembersNeedingExplicitImplementation(all, className);
+        var gateFields = new HashSet<string>();
+        var members = new List<MemberModel>();
+        foreach (ISymbol member in all)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            MemberHandling handling = ClientMember.Classify(member, symbols, out GatedShape shape, out string reason);
+            string? explicitInterface = explicitOnes.Contains(member) ? member.ContainingType.ToDisplayString(TypeFormat) : null;
+            members.Add(member switch
+            {
+                IMethodSymbol method => ReadMethod(method, handling, shape, reason, explicitInterface, symbols, methodPolicies, gateFields, problems),
+                IPropertySymbol property => ReadProperty(property, handling, reason, explicitInterface),
+                _ => ReadEvent((IEventSymbol)member, handling, reason, explicitInterface),
+            });
+        }
+
+        return members.ToEquatableArray();
+    }
+
+    private static MemberModel ReadMethod(
+        IMethodSymbol method,
+        MemberHandling handling,
+        GatedShape shape,
+        string reason,
+        string? explicitInterface,
+        ThrottlingSymbols symbols,
+        List<MethodPolicyModel> methodPolicies,
+        HashSet<string> gateFields,
+        List<AttributeProblem> problems)
+    {
+        string? gateField = null;
+        string? policyKey = null;
+        if (handling == MemberHandling.Gated)
+        {
+            string key = UniqueKey(method.Name, methodPolicies.Select(m => m.Key));
+            if (ReadMethodPolicy(method, key, symbols, problems) is { } methodPolicy)
+            {
+                methodPolicies.Add(methodPolicy);
+                policyKey = key;
+                gateField = UniqueKey("_" + char.ToLowerInvariant(method.Name[0]) + method.Name.Substring(1) + "Gate", gateFields);
+                gateFields.Add(gateField);
+            }
+        }
+
+        ITypeSymbol? result = shape is GatedShape.TaskOfT or GatedShape.ValueTaskOfT or GatedShape.AsyncEnumerable
+            ? ((INamedTypeSymbol)method.ReturnType).TypeArguments[0]
+            : null;
+        ResultDetector detector = DetectorFor(result, shape, symbols);
+
+        return new MemberModel(
+            Kind: MemberKind.Method,
+            Handling: handling,
+            Shape: shape,
+            Name: Identifier(method.Name),
+            Type: method.ReturnType.ToDisplayString(TypeFormat),
+            ExplicitInterface: explicitInterface,
+            Parameters: method.Parameters.Select(p => ReadParameter(p, includeDefault: explicitInterface is null)).ToEquatableArray(),
+            TypeParameters: method.TypeParameters.Select(t => Identifier(t.Name)).ToEquatableArray(),
+            Constraints: explicitInterface is null ? method.TypeParameters.Select(RenderConstraints).Where(c => c.Length != 0).ToEquatableArray() : EquatableArray<string>.Empty,
+            CancellationToken: ClientMember.CancellationTokenOf(method, symbols) is { } token ? Identifier(token.Name) : null,
+            GateField: gateField,
+            PolicyKey: policyKey,
+            Detector: detector,
+            ResultType: detector == ResultDetector.RefitResponse ? result!.ToDisplayString(TypeFormat) : null,
+            Accessors: new AccessorModel(false, false, false, RefKindOf(method.ReturnsByRef, method.ReturnsByRefReadonly)),
+            HasPositionalState: method.Parameters.Any(p => ReservedTupleNames.Contains(p.Name) || IsItemName(p.Name)),
+            PassThroughReason: reason.Length == 0 ? null : reason);
+    }
+
+    private static MemberModel ReadProperty(IPropertySymbol property, MemberHandling handling, string reason, string? explicitInterface)
+        => new(
+            Kind: property.IsIndexer ? MemberKind.Indexer : MemberKind.Property,
+            Handling: handling,
+            Shape: GatedShape.None,
+            Name: property.IsIndexer ? "this" : Identifier(property.Name),
+            Type: property.Type.ToDisplayString(TypeFormat),
+            ExplicitInterface: explicitInterface,
+            Parameters: property.Parameters.Select(p => ReadParameter(p, includeDefault: explicitInterface is null)).ToEquatableArray(),
+            TypeParameters: EquatableArray<string>.Empty,
+            Constraints: EquatableArray<string>.Empty,
+            CancellationToken: null,
+            GateField: null,
+            PolicyKey: null,
+            Detector: ResultDetector.None,
+            ResultType: null,
+            Accessors: new AccessorModel(property.GetMethod is not null, property.SetMethod is not null, property.SetMethod?.IsInitOnly == true, RefKindOf(property.ReturnsByRef, property.ReturnsByRefReadonly)),
+            HasPositionalState: false,
+            PassThroughReason: reason);
+
+    private static MemberModel ReadEvent(IEventSymbol @event, MemberHandling handling, string reason, string? explicitInterface)
+        => new(
+            Kind: MemberKind.Event,
+            Handling: handling,
+            Shape: GatedShape.None,
+            Name: Identifier(@event.Name),
+            Type: @event.Type.ToDisplayString(TypeFormat),
+            ExplicitInterface: explicitInterface,
+            Parameters: EquatableArray<ParameterModel>.Empty,
+            TypeParameters: EquatableArray<string>.Empty,
+            Constraints: EquatableArray<string>.Empty,
+            CancellationToken: null,
+            GateField: null,
+            PolicyKey: null,
+            Detector: ResultDetector.None,
+            ResultType: null,
+            Accessors: AccessorModel.None,
+            HasPositionalState: false,
+            PassThroughReason: reason);
+
+    private static ParameterModel ReadParameter(IParameterSymbol parameter, bool includeDefault)
+        => new(
+            Identifier(parameter.Name),
+            parameter.Type.ToDisplayString(TypeFormat),
+            parameter.RefKind switch
+            {
+                RefKind.Ref => "ref ",
+                RefKind.Out => "out ",
+                RefKind.In => "in ",
+                _ => string.Empty,
+            },
+            parameter.IsParams,
+            includeDefault ? RenderDefaultValue(parameter) : null);
+
+    private static ResultDetector DetectorFor(ITypeSymbol? result, GatedShape shape, ThrottlingSymbols symbols)
+    {
+        if (result is null || shape == GatedShape.AsyncEnumerable)
+        {
+            return ResultDetector.None;
+        }
+
+        if (InheritsFrom(result, symbols.HttpResponseMessage))
+        {
+            return ResultDetector.HttpResponse;
+        }
+
+        return symbols.RefitApiResponse is { } apiResponse
+            && (SymbolEqualityComparer.Default.Equals(result, apiResponse) || result.AllInterfaces.Contains(apiResponse, SymbolEqualityComparer.Default))
+            ? ResultDetector.RefitResponse
+            : ResultDetector.None;
+    }
+
+    private static bool InheritsFrom(ITypeSymbol type, INamedTypeSymbol? baseType)
+    {
+        for (ITypeSymbol? current = type; current is not null && baseType is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Members that cannot be implemented implicitly: same name and signature from two interfaces (or a method and a
+    // property sharing a name), or a name the generated class uses itself.
+    private static HashSet<ISymbol> MembersNeedingExplicitImplementation(ISymbol[] members, string className)
+    {
+        var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (IGrouping<string, ISymbol> byName in members.GroupBy(m => m.Name))
+        {
+            bool mixedKinds = byName.Select(m => m.Kind).Distinct().Count() > 1;
+            bool reservedName = byName.Key is "Policy" || byName.Key == className || byName.Key.StartsWith("_", System.StringComparison.Ordinal);
+            foreach (IGrouping<string, ISymbol> bySignature in byName.GroupBy(SignatureOf))
+            {
+                if (mixedKinds || reservedName || bySignature.Count() > 1)
+                {
+                    result.UnionWith(bySignature);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static string SignatureOf(ISymbol member) => member switch
+    {
+        IMethodSymbol method => $"{method.Arity}({string.Join(",", method.Parameters.Select(p => p.RefKind + p.Type.ToDisplayString()))})",
+        IPropertySymbol { IsIndexer: true } indexer => $"[{string.Join(",", indexer.Parameters.Select(p => p.Type.ToDisplayString()))}]",
+        _ => string.Empty,
+    };
+
+    private static string UniqueKey(string name, IEnumerable<string> taken)
+    {
+        var used = new HashSet<string>(taken);
+        if (!used.Contains(name))
+        {
+            return name;
+        }
+
+        int suffix = 2;
+        while (used.Contains(name + suffix))
+        {
+            suffix++;
+        }
+
+        return name + suffix;
+    }
+
+    private static bool IsItemName(string name)
+        => name.Length > 4 && name.StartsWith("Item", System.StringComparison.Ordinal) && name.Substring(4).All(char.IsDigit);
+
+    private static string RefKindOf(bool byRef, bool byRefReadonly)
+        => byRefReadonly ? "ref readonly " : byRef ? "ref " : string.Empty;
+}

@@ -1,0 +1,51 @@
+using Microsoft.CodeAnalysis;
+using Throttling.Generators.Emitting;
+using Throttling.Generators.Models;
+using Throttling.Generators.Parsing;
+
+namespace Throttling.Generators;
+
+/// <summary>
+/// Emits <c>Throttled{Name}</c> for every interface carrying <c>[Slots]</c> or <c>[RateLimit]</c>: a decorator that gates
+/// each call by the interface's slots and rate limits and retries the calls the server throttles.
+/// </summary>
+/// <remarks>
+/// Incremental by construction: the attributes are found with <c>ForAttributeWithMetadataName</c>, each interface becomes a
+/// value-equal <see cref="ClientModel"/> holding no symbols, and an edit elsewhere leaves every model, and so every output,
+/// cached. Bad attribute values produce no model; the THR1xx analyzer reports them where they are written.
+/// </remarks>
+[Generator(LanguageNames.CSharp)]
+public sealed class ThrottledClientGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ClientModel> withSlots = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.SlotsAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.InterfaceDeclarationSyntax,
+                static (context, cancellationToken) => ClientParser.Parse(context, ownedBy: ClientParser.Owner.SlotsPipeline, cancellationToken))
+            .WithTrackingName(TrackingNames.ClientsWithSlots)
+            .SelectNotNull();
+
+        // An interface with both attributes is found by both pipelines; the [Slots] one owns it.
+        IncrementalValuesProvider<ClientModel> withRateLimitOnly = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.RateLimitAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.InterfaceDeclarationSyntax,
+                static (context, cancellationToken) => ClientParser.Parse(context, ownedBy: ClientParser.Owner.RateLimitPipeline, cancellationToken))
+            .WithTrackingName(TrackingNames.ClientsWithRateLimitOnly)
+            .SelectNotNull();
+
+        context.RegisterSourceOutput(withSlots, static (output, client) => output.AddSource(client.HintName, ClientEmitter.Emit(client)));
+        context.RegisterSourceOutput(withRateLimitOnly, static (output, client) => output.AddSource(client.HintName, ClientEmitter.Emit(client)));
+    }
+
+}
+
+internal static class IncrementalValuesProviderExtensions
+{
+    public static IncrementalValuesProvider<T> SelectNotNull<T>(this IncrementalValuesProvider<T?> source)
+        where T : class
+        => source.Where(static item => item is not null).Select(static (item, _) => item!);
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+
+namespace Throttling.Roslyn;
+
+/// <summary>The values of a <c>[Slots]</c> attribute.</summary>
+internal sealed record SlotsValues(int Count, int QueueLimit, TimeSpan? MaxWait);
+
+/// <summary>The values of a <c>[RateLimit]</c> attribute.</summary>
+internal sealed record RateLimitValues(int Permits, TimeSpan Window, int Kind);
+
+/// <summary>The values of a <c>[Backoff]</c> attribute; unset properties hold the attribute's defaults.</summary>
+internal sealed record BackoffValues(int MaxRetries, TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan MaxRetryAfter);
+
+/// <summary>
+/// Reads and validates Throttling attributes, for the generator (which emits nothing for a bad value) and the THR1xx
+/// analyzer (which reports it). Values the compiler itself could not bind (code with errors) are left to the compiler.
+/// </summary>
+internal static class ThrottlingAttributes
+{
+    public const string DurationRule = "THR100";
+    public const string RangeRule = "THR101";
+
+    public static SlotsValues? ReadSlots(AttributeData attribute, List<AttributeProblem> problems)
+    {
+        int before = problems.Count;
+        int count = Int(attribute, 0, "count", problems, LimitRules.IsValidCount, "Slots must be at least 1") ?? 1;
+        int queueLimit = NamedInt(attribute, "QueueLimit", problems, LimitRules.IsValidQueueLimit, "QueueLimit must be 0 (never wait) or more") ?? int.MaxValue;
+        TimeSpan? maxWait = NamedDuration(attribute, "MaxWait", problems);
+        return problems.Count == before && IsBound(attribute, 1) ? new SlotsValues(count, queueLimit, maxWait) : null;
+    }
+
+    public static RateLimitValues? ReadRateLimit(AttributeData attribute, List<AttributeProblem> problems)
+    {
+        int before = problems.Count;
+        int permits = Int(attribute, 0, "permits", problems, LimitRules.IsValidCount, "Permits must be at least 1") ?? 1;
+        TimeSpan? window = attribute.ConstructorArguments.Length > 1 ? Duration(attribute.ConstructorArguments[1], "window", 1, problems) : null;
+        int kind = NamedInt(attribute, "Kind", problems, k => k is >= 0 and <= 2, "Kind must be SlidingWindow, FixedWindow or TokenBucket") ?? 0;
+        return problems.Count == before && IsBound(attribute, 2) && window is { } length ? new RateLimitValues(permits, length, kind) : null;
+    }
+
+    public static BackoffValues? ReadBackoff(AttributeData attribute, List<AttributeProblem> problems)
+    {
+        int before = problems.Count;
+        int maxRetries = NamedInt(attribute, "MaxRetries", problems, LimitRules.IsValidRetryCount, "MaxRetries must be 0 or more") ?? 3;
+        TimeSpan baseDelay = NamedDuration(attribute, "BaseDelay", problems) ?? TimeSpan.FromSeconds(2);
+        TimeSpan maxDelay = NamedDuration(attribute, "MaxDelay", problems) ?? TimeSpan.FromSeconds(60);
+        TimeSpan maxRetryAfter = NamedDuration(attribute, "MaxRetryAfter", problems) ?? TimeSpan.FromMinutes(5);
+        return problems.Count == before ? new BackoffValues(maxRetries, baseDelay, maxDelay, maxRetryAfter) : null;
+    }
+
+    // The attribute bound to a constructor with this many arguments; otherwise the compiler reports the error.
+    private static bool IsBound(AttributeData attribute, int arity)
+        => attribute.AttributeConstructor is not null && attribute.ConstructorArguments.Length == arity;
+
+    private static int? Int(AttributeData attribute, int index, string name, List<AttributeProblem> problems, Func<int, bool> isValid, string rule)
+    {
+        if (attribute.ConstructorArguments.Length <= index || attribute.ConstructorArguments[index].Value is not int value)
+        {
+            return null;
+        }
+
+        if (!isValid(value))
+        {
+            problems.Add(new AttributeProblem(RangeRule, name, index, $"{rule}, not {value.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        return value;
+    }
+
+    private static int? NamedInt(AttributeData attribute, string name, List<AttributeProblem> problems, Func<int, bool> isValid, string rule)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is int value)
+            {
+                if (!isValid(value))
+                {
+                    problems.Add(new AttributeProblem(RangeRule, name, -1, $"{rule}, not {value.ToString(CultureInfo.InvariantCulture)}"));
+                }
+
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static TimeSpan? NamedDuration(AttributeData attribute, string name, List<AttributeProblem> problems)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name)
+            {
+                return Duration(argument.Value, name, -1, problems);
+            }
+        }
+
+        return null;
+    }
+
+    private static TimeSpan? Duration(TypedConstant constant, string name, int index, List<AttributeProblem> problems)
+    {
+        if (constant.Kind == TypedConstantKind.Error)
+        {
+            return null;
+        }
+
+        string? text = constant.Value as string;
+        if (Throttling.Duration.TryParse(text, out TimeSpan value))
+        {
+            return value;
+        }
+
+        string shown = text is null ? "null" : "\"" + text + "\"";
+        problems.Add(new AttributeProblem(DurationRule, name, index, $"{name} {shown} is not a duration; use {Throttling.Duration.AcceptedForms}"));
+        return null;
+    }
+}

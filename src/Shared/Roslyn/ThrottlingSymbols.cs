@@ -1,0 +1,87 @@
+using Microsoft.CodeAnalysis;
+
+namespace Throttling.Roslyn;
+
+/// <summary>
+/// The types the generator and the THR1xx analyzer recognize, resolved once per compilation. Refit and gRPC are
+/// optional: when the compilation does not reference them, their symbols are null and nothing of theirs is emitted.
+/// </summary>
+internal sealed class ThrottlingSymbols
+{
+    private ThrottlingSymbols(Compilation compilation)
+    {
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        AsyncEnumerableOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        HttpResponseMessage = compilation.GetTypeByMetadataName("System.Net.Http.HttpResponseMessage");
+        Disposable = compilation.GetTypeByMetadataName("System.IDisposable");
+        AsyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
+        RefitApiResponse = compilation.GetTypeByMetadataName("Refit.IApiResponse");
+        RefitApiException = compilation.GetTypeByMetadataName("Refit.ApiException");
+        GrpcRpcException = compilation.GetTypeByMetadataName("Grpc.Core.RpcException");
+        ModuleInitializerAttribute = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute");
+        SlotsAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.SlotsAttribute);
+        RateLimitAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.RateLimitAttribute);
+        BackoffAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.BackoffAttribute);
+        UnthrottledAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.UnthrottledAttribute);
+    }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? AsyncEnumerableOfT { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? HttpResponseMessage { get; }
+
+    public INamedTypeSymbol? Disposable { get; }
+
+    public INamedTypeSymbol? AsyncDisposable { get; }
+
+    public INamedTypeSymbol? RefitApiResponse { get; }
+
+    public INamedTypeSymbol? RefitApiException { get; }
+
+    public INamedTypeSymbol? GrpcRpcException { get; }
+
+    public INamedTypeSymbol? ModuleInitializerAttribute { get; }
+
+    public INamedTypeSymbol? SlotsAttribute { get; }
+
+    public INamedTypeSymbol? RateLimitAttribute { get; }
+
+    public INamedTypeSymbol? BackoffAttribute { get; }
+
+    public INamedTypeSymbol? UnthrottledAttribute { get; }
+
+    /// <summary>Whether the Throttling attributes are there at all; without them nothing applies.</summary>
+    public bool HasAttributes => SlotsAttribute is not null && RateLimitAttribute is not null;
+
+    public static ThrottlingSymbols Create(Compilation compilation) => new(compilation);
+
+    /// <summary>Whether <paramref name="type"/> carries <c>[Slots]</c> or <c>[RateLimit]</c>: a throttled client.</summary>
+    public bool IsThrottledClient(INamedTypeSymbol type)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (Is(attribute, SlotsAttribute) || Is(attribute, RateLimitAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool Is(AttributeData attribute, INamedTypeSymbol? type)
+        => type is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, type);
+}
