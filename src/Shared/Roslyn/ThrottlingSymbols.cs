@@ -27,6 +27,7 @@ internal sealed class ThrottlingSymbols
         RateLimitAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.RateLimitAttribute);
         BackoffAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.BackoffAttribute);
         UnthrottledAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.UnthrottledAttribute);
+        GeneratedCodeAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.GeneratedCodeAttribute);
     }
 
     public INamedTypeSymbol? Task { get; }
@@ -62,6 +63,8 @@ internal sealed class ThrottlingSymbols
     public INamedTypeSymbol? BackoffAttribute { get; }
 
     public INamedTypeSymbol? UnthrottledAttribute { get; }
+
+    public INamedTypeSymbol? GeneratedCodeAttribute { get; }
 
     /// <summary>Whether the Throttling attributes are there at all; without them nothing applies.</summary>
     public bool HasAttributes => SlotsAttribute is not null && RateLimitAttribute is not null;

@@ -1,0 +1,103 @@
+using Microsoft.CodeAnalysis;
+
+namespace Throttling.Analyzers;
+
+/// <summary>Every rule's descriptor, in one place, each pointing at its page under docs/rules.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Reliability = "Reliability";
+    private const string Usage = "Usage";
+    private const string HelpRoot = "https://github.com/throttling-dotnet/throttling/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
+        DiagnosticIds.UnboundedFanOut,
+        "Bound the fan-out",
+        "{0} starts a task for every item of '{1}' at once, and nothing bounds how many run; use FanOut.WhenAll(..., maxConcurrency) or Parallel.ForEachAsync with MaxDegreeOfParallelism",
+        Reliability,
+        DiagnosticSeverity.Warning,
+        "Starting one task per item of a collection whose size is not known at compile time opens as many connections, sockets and server slots as there are items; the provider answers 429 or the process runs out of memory.");
+
+    public static readonly DiagnosticDescriptor SyncOverAsync = Create(
+        DiagnosticIds.SyncOverAsync,
+        "Do not block on asynchronous code",
+        "{0}",
+        Reliability,
+        DiagnosticSeverity.Warning,
+        "Blocking a thread on a task that has not completed starves the thread pool under load and deadlocks where a synchronization context is present.");
+
+    public static readonly DiagnosticDescriptor MissingTooManyRequestsHandling = Create(
+        DiagnosticIds.MissingTooManyRequestsHandling,
+        "Handle 429 Too Many Requests",
+        "The response of '{0}' is checked for success, but a 429 Too Many Requests and its Retry-After are handled nowhere; throttle the client with [RateLimit] and [Backoff], or add a resilience handler",
+        Reliability,
+        DiagnosticSeverity.Warning,
+        "A rate-limited API answers 429 with a Retry-After; code that only checks for success turns every throttled call into a failure, and retries that ignore Retry-After prolong the throttling.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor UnbalancedSlot = Create(
+        DiagnosticIds.UnbalancedSlot,
+        "Release every slot on every path",
+        "{0}",
+        Reliability,
+        DiagnosticSeverity.Warning,
+        "A semaphore slot or rate limiter lease that is not released on every path leaks capacity until nothing runs; one released without having been taken lets more run than allowed.");
+
+    public static readonly DiagnosticDescriptor AsyncLambdaAsVoidDelegate = Create(
+        DiagnosticIds.AsyncLambdaAsVoidDelegate,
+        "Do not pass an async lambda as a void-returning delegate",
+        "This async lambda becomes an async void {0}: nobody awaits it, its exceptions crash the process, and the caller continues before it finishes",
+        Reliability,
+        DiagnosticSeverity.Warning,
+        "An async lambda converted to a void-returning delegate (Action, Parallel.ForEach's body, List<T>.ForEach) is fire-and-forget: the caller cannot wait for it, and an exception in it is raised on the thread pool and ends the process.");
+
+    public static readonly DiagnosticDescriptor RetryIgnoresRetryAfter = Create(
+        DiagnosticIds.RetryIgnoresRetryAfter,
+        "Retry 429s after Retry-After, with jitter",
+        "{0}",
+        Reliability,
+        DiagnosticSeverity.Info,
+        "A retry loop on 429 that waits a fixed delay, or ignores the server's Retry-After, retries in lockstep with every other client and keeps the server throttling.");
+
+    public static readonly DiagnosticDescriptor MalformedDuration = Create(
+        DiagnosticIds.MalformedDuration,
+        "Write durations as a number and a unit",
+        "{0}",
+        Usage,
+        DiagnosticSeverity.Error,
+        "Throttling attributes take durations such as \"500ms\", \"1.5s\", \"1m\", \"1h\" or \"1d\"; anything else would be a run-time surprise, so it is a compile-time error.");
+
+    public static readonly DiagnosticDescriptor OutOfRangeCount = Create(
+        DiagnosticIds.OutOfRangeCount,
+        "Use counts that can be met",
+        "{0}",
+        Usage,
+        DiagnosticSeverity.Error,
+        "Slots and permits must be at least 1, queue limits and retries at least 0; any other value could never let a call run.");
+
+    public static readonly DiagnosticDescriptor MemberPassesThrough = Create(
+        DiagnosticIds.MemberPassesThrough,
+        "Member passes through ungated",
+        "'{0}' passes through the throttled client ungated: {1}",
+        Usage,
+        DiagnosticSeverity.Warning,
+        "Only Task, Task<T>, ValueTask, ValueTask<T> and IAsyncEnumerable<T> methods are gated; other members are forwarded to the inner client without slots, rate limits or retries.");
+
+    public static readonly DiagnosticDescriptor GatedMethodWithoutCancellation = Create(
+        DiagnosticIds.GatedMethodWithoutCancellation,
+        "Let gated calls be cancelled",
+        "'{0}' takes no CancellationToken, so a caller cannot cancel its wait for a slot or rate permit",
+        Usage,
+        DiagnosticSeverity.Info,
+        "A gated call may wait for its turn; without a CancellationToken parameter that wait can only end with the call's turn or the client's MaxWait.");
+
+    public static readonly DiagnosticDescriptor AttributeWithoutEffect = Create(
+        DiagnosticIds.AttributeWithoutEffect,
+        "Throttling attribute has no effect",
+        "[{0}] has no effect here: {1}",
+        Usage,
+        DiagnosticSeverity.Warning,
+        "[Backoff], [Unthrottled] and method-level [RateLimit] configure a throttled client; they do nothing unless the interface carries [Slots] or [RateLimit].");
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description, params string[] tags)
+        => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpRoot + id + ".md", tags);
+}

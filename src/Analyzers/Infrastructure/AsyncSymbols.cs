@@ -1,0 +1,126 @@
+using Microsoft.CodeAnalysis;
+
+namespace Throttling.Analyzers.Infrastructure;
+
+/// <summary>The task, awaiter and threading types the async rules look for, resolved once per compilation.</summary>
+internal sealed class AsyncSymbols
+{
+    private AsyncSymbols(Compilation compilation, INamedTypeSymbol task)
+    {
+        Task = task;
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        Obsolete = compilation.GetTypeByMetadataName("System.ObsoleteAttribute");
+        MemoryStream = compilation.GetTypeByMetadataName("System.IO.MemoryStream");
+        StringReader = compilation.GetTypeByMetadataName("System.IO.StringReader");
+        StringWriter = compilation.GetTypeByMetadataName("System.IO.StringWriter");
+        Console = compilation.GetTypeByMetadataName("System.Console");
+        Awaiters = new[]
+        {
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.TaskAwaiter"),
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.TaskAwaiter`1"),
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ValueTaskAwaiter"),
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ValueTaskAwaiter`1"),
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter"),
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter"),
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter"),
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter"),
+        };
+    }
+
+    public INamedTypeSymbol Task { get; }
+
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? Thread { get; }
+
+    public INamedTypeSymbol? Obsolete { get; }
+
+    private INamedTypeSymbol? MemoryStream { get; }
+
+    private INamedTypeSymbol? StringReader { get; }
+
+    private INamedTypeSymbol? StringWriter { get; }
+
+    private INamedTypeSymbol? Console { get; }
+
+    private INamedTypeSymbol?[] Awaiters { get; }
+
+    public static AsyncSymbols? Create(Compilation compilation)
+        => compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is { } task ? new AsyncSymbols(compilation, task) : null;
+
+    /// <summary>Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;.</summary>
+    public bool IsTaskLike(INamedTypeSymbol? type)
+    {
+        INamedTypeSymbol? definition = type?.OriginalDefinition;
+        SymbolEqualityComparer comparer = SymbolEqualityComparer.Default;
+        return comparer.Equals(definition, Task) || comparer.Equals(definition, TaskOfT)
+            || comparer.Equals(definition, ValueTask) || comparer.Equals(definition, ValueTaskOfT);
+    }
+
+    public bool IsAwaiter(INamedTypeSymbol? type)
+    {
+        foreach (INamedTypeSymbol? awaiter in Awaiters)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, awaiter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Types whose synchronous calls never wait on I/O, so their async twins buy nothing.</summary>
+    public bool IsInMemory(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, MemoryStream)
+                || SymbolEqualityComparer.Default.Equals(current, StringReader)
+                || SymbolEqualityComparer.Default.Equals(current, StringWriter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>Console.Out</c> and <c>Console.Error</c>: their async methods run synchronously under a lock, so awaiting them
+    /// changes nothing.
+    /// </summary>
+    public bool IsConsoleWriter(IOperation? receiver)
+        => receiver is not null
+            && OperationScope.Unwrap(receiver) is Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation { Property: var property }
+            && SymbolEqualityComparer.Default.Equals(property.ContainingType, Console);
+
+    /// <summary>Whether <paramref name="method"/> returns a task of <paramref name="result"/> (a plain task for void).</summary>
+    public bool ReturnsTaskOf(IMethodSymbol method, ITypeSymbol result)
+    {
+        if (method.ReturnType is not INamedTypeSymbol returned)
+        {
+            return false;
+        }
+
+        SymbolEqualityComparer comparer = SymbolEqualityComparer.Default;
+        if (result.SpecialType == SpecialType.System_Void)
+        {
+            return comparer.Equals(returned, Task) || comparer.Equals(returned, ValueTask);
+        }
+
+        return (comparer.Equals(returned.OriginalDefinition, TaskOfT) || comparer.Equals(returned.OriginalDefinition, ValueTaskOfT))
+            && (comparer.Equals(returned.TypeArguments[0].OriginalDefinition, result.OriginalDefinition)
+                || returned.TypeArguments[0] is ITypeParameterSymbol && result is ITypeParameterSymbol);
+    }
+}

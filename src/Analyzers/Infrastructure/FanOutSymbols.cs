@@ -1,0 +1,55 @@
+using Microsoft.CodeAnalysis;
+using Throttling.Roslyn;
+
+namespace Throttling.Analyzers.Infrastructure;
+
+/// <summary>The types THR001 reasons about, resolved once per compilation.</summary>
+internal sealed class FanOutSymbols
+{
+    private FanOutSymbols(Compilation compilation, INamedTypeSymbol task, INamedTypeSymbol enumerable)
+    {
+        Task = task;
+        Enumerable = enumerable;
+        SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+        RateLimiter = compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
+        Throttling = ThrottlingSymbols.Create(compilation);
+    }
+
+    public INamedTypeSymbol Task { get; }
+
+    public INamedTypeSymbol Enumerable { get; }
+
+    public INamedTypeSymbol? SemaphoreSlim { get; }
+
+    public INamedTypeSymbol? RateLimiter { get; }
+
+    public ThrottlingSymbols Throttling { get; }
+
+    public static FanOutSymbols? Create(Compilation compilation)
+        => compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is { } task
+            && compilation.GetTypeByMetadataName("System.Linq.Enumerable") is { } enumerable
+            ? new FanOutSymbols(compilation, task, enumerable)
+            : null;
+
+    public bool IsEnumerableMethod(IMethodSymbol method, string name)
+        => method.Name == name && SymbolEqualityComparer.Default.Equals(method.ContainingType, Enumerable);
+
+    /// <summary>A wait for a semaphore slot or a rate limiter lease: what bounds a task's concurrency.</summary>
+    public bool IsConcurrencyGate(IMethodSymbol method)
+    {
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, SemaphoreSlim))
+            {
+                return method.Name is "Wait" or "WaitAsync";
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type, RateLimiter))
+            {
+                return method.Name is "AcquireAsync" or "AttemptAcquire";
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.CodeAnalysis;
+using Throttling.Roslyn;
+
+namespace Throttling.Analyzers.Infrastructure;
+
+/// <summary>The HTTP and resilience types THR003 and THR006 look for, resolved once per compilation.</summary>
+internal sealed class HttpSymbols
+{
+    private readonly INamedTypeSymbol? _httpStatusCode;
+    private readonly INamedTypeSymbol? _responseHeaders;
+    private readonly INamedTypeSymbol? _delegatingHandler;
+    private readonly INamedTypeSymbol? _resilienceExtensions;
+    private readonly INamedTypeSymbol? _pollyExtensions;
+    private readonly INamedTypeSymbol? _tooManyRequestsException;
+
+    private HttpSymbols(Compilation compilation, INamedTypeSymbol httpClient, INamedTypeSymbol response)
+    {
+        HttpClient = httpClient;
+        Response = response;
+        _httpStatusCode = compilation.GetTypeByMetadataName("System.Net.HttpStatusCode");
+        _responseHeaders = compilation.GetTypeByMetadataName("System.Net.Http.Headers.HttpResponseHeaders");
+        _delegatingHandler = compilation.GetTypeByMetadataName("System.Net.Http.DelegatingHandler");
+        _resilienceExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ResilienceHttpClientBuilderExtensions");
+        _pollyExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.PollyHttpClientBuilderExtensions");
+        _tooManyRequestsException = compilation.GetTypeByMetadataName("Throttling.TooManyRequestsException");
+        Throttling = ThrottlingSymbols.Create(compilation);
+    }
+
+    public INamedTypeSymbol HttpClient { get; }
+
+    public INamedTypeSymbol Response { get; }
+
+    public ThrottlingSymbols Throttling { get; }
+
+    public static HttpSymbols? Create(Compilation compilation)
+        => compilation.GetTypeByMetadataName("System.Net.Http.HttpClient") is { } client
+            && compilation.GetTypeByMetadataName("System.Net.Http.HttpResponseMessage") is { } response
+            ? new HttpSymbols(compilation, client, response)
+            : null;
+
+    /// <summary>A method of <c>HttpClient</c> itself, or an extension on it (<c>GetFromJsonAsync</c>).</summary>
+    public bool IsHttpClientMethod(IMethodSymbol method)
+    {
+        IMethodSymbol original = method.ReducedFrom ?? method;
+        ITypeSymbol? receiver = original.IsExtensionMethod ? original.Parameters[0].Type : method.ContainingType;
+        for (ITypeSymbol? type = receiver; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, HttpClient))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool IsResponse(INamedTypeSymbol? type) => Is(type, Response);
+
+    public bool IsResponseHeaders(INamedTypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, _responseHeaders);
+
+    public bool IsDelegatingHandler(INamedTypeSymbol? type) => _delegatingHandler is not null && Is(type, _delegatingHandler);
+
+    public bool IsTooManyRequests(IFieldSymbol field)
+        => SymbolEqualityComparer.Default.Equals(field.ContainingType, _httpStatusCode) && field.ConstantValue is 429;
+
+    public bool IsTooManyRequestsException(INamedTypeSymbol? type) => _tooManyRequestsException is not null && Is(type, _tooManyRequestsException);
+
+    public bool IsResilienceExtension(IMethodSymbol method)
+    {
+        INamedTypeSymbol? type = (method.ReducedFrom ?? method).ContainingType;
+        return type is not null && (SymbolEqualityComparer.Default.Equals(type, _resilienceExtensions) || SymbolEqualityComparer.Default.Equals(type, _pollyExtensions));
+    }
+
+    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol expected)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, expected))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

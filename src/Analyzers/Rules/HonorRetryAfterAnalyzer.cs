@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Throttling.Analyzers.Infrastructure;
+
+namespace Throttling.Analyzers.Rules;
+
+/// <summary>
+/// THR006 (info): a hand-written retry loop on 429 that waits without reading the server's <c>Retry-After</c>, or waits a
+/// fixed delay with no jitter, so every throttled client retries in lockstep.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.RetryIgnoresRetryAfter);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (HttpSymbols.Create(start.Compilation) is not { } http
+                || start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is not { } task)
+            {
+                return;
+            }
+
+            INamedTypeSymbol? thread = start.Compilation.GetTypeByMetadataName("System.Threading.Thread");
+            INamedTypeSymbol? random = start.Compilation.GetTypeByMetadataName("System.Random");
+            start.RegisterOperationAction(operation => Analyze(operation, http, task, thread, random), OperationKind.Loop);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, HttpSymbols http, INamedTypeSymbol task, INamedTypeSymbol? thread, INamedTypeSymbol? random)
+    {
+        var loop = (ILoopOperation)context.Operation;
+        IOperation[] inLoop = OperationScope.OwnDescendants(loop.Body).ToArray();
+        bool retriesTooMany = inLoop.Any(o => o is IFieldReferenceOperation field && http.IsTooManyRequests(field.Field)
+            || o is ILiteralOperation { ConstantValue: { HasValue: true, Value: 429 } });
+        if (!retriesTooMany)
+        {
+            return;
+        }
+
+        IOperation[] inFunction = OperationScope.OwnDescendants(OperationScope.FunctionBody(loop)).ToArray();
+        bool readsRetryAfter = inFunction.Any(o => o is IPropertyReferenceOperation property
+            && property.Property.Name == "RetryAfter" && http.IsResponseHeaders(property.Property.ContainingType));
+        bool jitters = inFunction.Any(o => o is IInvocationOperation call && IsOrDerives(call.TargetMethod.ContainingType, random)
+            || o is IPropertyReferenceOperation reference && IsOrDerives(reference.Property.ContainingType, random));
+
+        foreach (IInvocationOperation delay in inLoop.OfType<IInvocationOperation>().Where(call => IsDelay(call.TargetMethod, task, thread)))
+        {
+            string? message = !readsRetryAfter
+                ? "This retry on 429 waits without reading the server's Retry-After; wait at least that long, or throttle the client with [Backoff]"
+                : IsFixed(delay) && !jitters
+                    ? "This retry on 429 waits a fixed delay without jitter, so throttled clients retry in lockstep; add random jitter, or throttle the client with [Backoff]"
+                    : null;
+            if (message is not null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryIgnoresRetryAfter, MemberNameLocation.Of(delay), message));
+            }
+        }
+    }
+
+    private static bool IsDelay(IMethodSymbol method, INamedTypeSymbol task, INamedTypeSymbol? thread)
+        => (method.Name == "Delay" && SymbolEqualityComparer.Default.Equals(method.ContainingType, task))
+            || (method.Name == "Sleep" && SymbolEqualityComparer.Default.Equals(method.ContainingType, thread));
+
+    // Task.Delay(1000) or Task.Delay(TimeSpan.FromSeconds(2)): the same wait every time.
+    private static bool IsFixed(IInvocationOperation delay)
+    {
+        if (delay.Arguments.Length == 0)
+        {
+            return false;
+        }
+
+        IOperation value = OperationScope.Unwrap(delay.Arguments[0].Value);
+        return value.ConstantValue.HasValue
+            || value is IInvocationOperation { TargetMethod.IsStatic: true } factory && factory.Arguments.All(a => OperationScope.Unwrap(a.Value).ConstantValue.HasValue);
+    }
+
+    private static bool IsOrDerives(INamedTypeSymbol? type, INamedTypeSymbol? expected)
+    {
+        for (INamedTypeSymbol? current = type; current is not null && expected is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, expected))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

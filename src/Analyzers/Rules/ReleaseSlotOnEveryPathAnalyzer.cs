@@ -1,0 +1,277 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Throttling.Analyzers.Infrastructure;
+
+namespace Throttling.Analyzers.Rules;
+
+/// <summary>
+/// THR004: a <c>SemaphoreSlim</c> slot or <c>RateLimiter</c> lease whose release is not guaranteed, and the reverse bug, a
+/// wait inside the <c>try</c> whose <c>finally</c> releases, which gives back a slot a cancelled wait never took.
+/// </summary>
+/// <remarks>
+/// Understood as correct: the wait before a <c>try</c>/<c>finally</c> that releases, with only harmless statements between
+/// them (declarations and assignments that call nothing); <c>if (!await s.WaitAsync(t)) return;</c> before the <c>try</c>; a
+/// release in a <c>finally</c> inside a task the method starts; a release guarded by a flag set after the wait; leases in
+/// <c>using</c>, returned or handed on. Waits with no release in the method at all (a lock released by another method) are
+/// left alone.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The diagnostic property naming the problem, for the code fix.</summary>
+    public const string KindProperty = "Kind";
+
+    /// <summary>The problems, as the code fix reads them back.</summary>
+    public static class Kinds
+    {
+        public const string ReleaseNotInFinally = nameof(ReleaseNotInFinally);
+        public const string WaitInsideTry = nameof(WaitInsideTry);
+        public const string LeaseNotDisposed = nameof(LeaseNotDisposed);
+    }
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnbalancedSlot);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            INamedTypeSymbol? semaphore = start.Compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            INamedTypeSymbol? limiter = start.Compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
+            INamedTypeSymbol? lease = start.Compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimitLease");
+            if (semaphore is null && limiter is null)
+            {
+                return;
+            }
+
+            start.RegisterOperationAction(
+                operation =>
+                {
+                    var invocation = (IInvocationOperation)operation.Operation;
+                    if (IsSemaphoreWait(invocation.TargetMethod, semaphore))
+                    {
+                        AnalyzeWait(operation, invocation);
+                    }
+                    else if (lease is not null && IsLeaseAcquisition(invocation.TargetMethod, limiter, lease))
+                    {
+                        AnalyzeLease(operation, invocation);
+                    }
+                },
+                OperationKind.Invocation);
+        });
+    }
+
+    private static bool IsSemaphoreWait(IMethodSymbol method, INamedTypeSymbol? semaphore)
+        => method.Name is "Wait" or "WaitAsync" && SymbolEqualityComparer.Default.Equals(method.ContainingType, semaphore);
+
+    private static bool IsLeaseAcquisition(IMethodSymbol method, INamedTypeSymbol? limiter, INamedTypeSymbol lease)
+    {
+        if (method.Name is not ("AcquireAsync" or "AttemptAcquire"))
+        {
+            return false;
+        }
+
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, limiter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AnalyzeWait(OperationAnalysisContext context, IInvocationOperation wait)
+    {
+        if (OperationScope.ReferencedSymbol(wait.Instance!) is not { } semaphore)
+        {
+            return;
+        }
+
+        IOperation body = OperationScope.FunctionBody(wait);
+        IInvocationOperation[] releases = body.DescendantsAndSelf()
+            .OfType<IInvocationOperation>()
+            .Where(r => r.TargetMethod.Name == "Release" && r.Instance is { } instance && SymbolEqualityComparer.Default.Equals(OperationScope.ReferencedSymbol(instance), semaphore))
+            .ToArray();
+        if (releases.Length == 0)
+        {
+            return;
+        }
+
+        if (EnclosingTry(wait) is { } tryOperation && releases.FirstOrDefault(r => IsIn(r, tryOperation.Finally)) is { } releaseInFinally)
+        {
+            // A release guarded by a flag set after the wait is the correct form of this pattern.
+            if (!IsGuarded(releaseInFinally, tryOperation.Finally!))
+            {
+                Report(context, wait, Kinds.WaitInsideTry, $"This wait on '{semaphore.Name}' is inside the try whose finally releases it: a wait that is cancelled or times out releases a slot it never took; wait before the try");
+            }
+
+            return;
+        }
+
+        bool guaranteed = releases.Any(r => IsInFinallyOfStartedTask(r, wait) || IsInFinallyOfFollowingTry(r, wait));
+        if (!guaranteed)
+        {
+            Report(context, wait, Kinds.ReleaseNotInFinally, $"The release of '{semaphore.Name}' is not in a finally: an exception between this wait and the release leaks the slot; release it in a finally");
+        }
+    }
+
+    private static void AnalyzeLease(OperationAnalysisContext context, IInvocationOperation acquire)
+    {
+        IOperation value = acquire.Parent is IAwaitOperation awaited ? awaited : acquire;
+        IOperation? parent = value.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        switch (parent)
+        {
+            case IExpressionStatementOperation:
+                Report(context, acquire, Kinds.LeaseNotDisposed, "This lease is dropped without being disposed, so its permits are never returned; declare it with 'using'");
+                return;
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                if (IsInUsing(declarator) || IsHandedOn(declarator.Symbol, acquire) || IsDisposedInFinally(declarator.Symbol, acquire))
+                {
+                    return;
+                }
+
+                Report(context, acquire, Kinds.LeaseNotDisposed, "This lease is not disposed on every path; declare it with 'using'");
+                return;
+        }
+    }
+
+    private static void Report(OperationAnalysisContext context, IOperation operation, string kind, string message)
+        => context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.UnbalancedSlot,
+            MemberNameLocation.Of(operation),
+            ImmutableDictionary<string, string?>.Empty.Add(KindProperty, kind),
+            message));
+
+    private static ITryOperation? EnclosingTry(IOperation operation)
+    {
+        for (IOperation? current = operation; current.Parent is { } parent; current = parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return null;
+            }
+
+            if (parent is ITryOperation tryOperation && tryOperation.Body == current)
+            {
+                return tryOperation;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsIn(IOperation operation, IOperation? container)
+        => container is not null && container.Syntax.Span.Contains(operation.Syntax.Span);
+
+    // if (acquired) s.Release(): the flag records that the wait succeeded.
+    private static bool IsGuarded(IOperation release, IOperation finallyBlock)
+    {
+        for (IOperation? current = release.Parent; current is not null && current != finallyBlock; current = current.Parent)
+        {
+            if (current is IConditionalOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInFinallyOfStartedTask(IOperation release, IOperation wait)
+    {
+        IOperation? releaseFunction = OperationScope.EnclosingFunction(release);
+        return releaseFunction is not null
+            && releaseFunction != OperationScope.EnclosingFunction(wait)
+            && EnclosingFinally(release) is not null;
+    }
+
+    private static IBlockOperation? EnclosingFinally(IOperation operation)
+    {
+        for (IOperation? current = operation; current.Parent is { } parent; current = parent)
+        {
+            if (parent is ITryOperation tryOperation && tryOperation.Finally == current)
+            {
+                return tryOperation.Finally;
+            }
+        }
+
+        return null;
+    }
+
+    // wait; [harmless statements]; try { ... } finally { release; }
+    private static bool IsInFinallyOfFollowingTry(IOperation release, IOperation wait)
+    {
+        IBlockOperation? finallyBlock = EnclosingFinally(release);
+        if (finallyBlock?.Parent is not ITryOperation tryOperation)
+        {
+            return false;
+        }
+
+        IOperation statement = StatementOf(wait);
+        if (statement.Parent is not IBlockOperation block || tryOperation.Parent != block)
+        {
+            return false;
+        }
+
+        int from = block.Operations.IndexOf(statement);
+        int to = block.Operations.IndexOf(tryOperation);
+        return from >= 0 && to > from && block.Operations.Skip(from + 1).Take(to - from - 1).All(IsHarmless);
+    }
+
+    private static IOperation StatementOf(IOperation operation)
+    {
+        IOperation current = operation;
+        while (current.Parent is { } parent && parent is not IBlockOperation)
+        {
+            current = parent;
+        }
+
+        return current;
+    }
+
+    // Statements that cannot throw between a wait and its try: declarations and assignments of plain values.
+    private static bool IsHarmless(IOperation statement)
+        => statement.DescendantsAndSelf().All(o => o is not (IInvocationOperation or IObjectCreationOperation or IAwaitOperation or IThrowOperation
+            or IArrayElementReferenceOperation or IPropertyReferenceOperation or IDynamicInvocationOperation or IConversionOperation { Conversion.IsUserDefined: true }));
+
+    private static bool IsInUsing(IVariableDeclaratorOperation declarator)
+    {
+        for (IOperation? current = declarator.Parent; current is IVariableDeclarationOperation or IVariableDeclarationGroupOperation or IUsingOperation or IUsingDeclarationOperation; current = current.Parent)
+        {
+            if (current is IUsingOperation or IUsingDeclarationOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Returned, stored in a field or passed to a call: whoever receives it disposes it.
+    private static bool IsHandedOn(ILocalSymbol lease, IOperation use)
+        => OperationScope.FunctionBody(use).Descendants().OfType<ILocalReferenceOperation>()
+            .Where(r => SymbolEqualityComparer.Default.Equals(r.Local, lease))
+            .Any(r => r.Parent is IReturnOperation or IArgumentOperation
+                || r.Parent is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment && assignment.Value == r);
+
+    private static bool IsDisposedInFinally(ILocalSymbol lease, IOperation use)
+        => OperationScope.FunctionBody(use).Descendants().OfType<IInvocationOperation>()
+            .Any(d => d.TargetMethod.Name == "Dispose"
+                && d.Instance is ILocalReferenceOperation local
+                && SymbolEqualityComparer.Default.Equals(local.Local, lease)
+                && EnclosingFinally(d) is not null);
+}

@@ -1,0 +1,169 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
+using Throttling.Analyzers;
+using Throttling.Analyzers.Rules;
+
+namespace Throttling.CodeFixes;
+
+/// <summary>
+/// THR001: bounds a projection fan-out. With the Throttling runtime referenced, <c>Task.WhenAll(items.Select(f))</c> becomes
+/// <c>FanOut.WhenAll(items, f, maxConcurrency: 8)</c>, which keeps the results and their order. Without it, an awaited
+/// fan-out whose results are not used becomes <c>Parallel.ForEachAsync</c> with <c>MaxDegreeOfParallelism = 8</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DoNotFanOutUnboundedCodeFixProvider))]
+[Shared]
+public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
+{
+    private const string FanOutTitle = "Run at most 8 at once with FanOut.WhenAll";
+    private const string ParallelTitle = "Run at most 8 at once with Parallel.ForEachAsync";
+    private const int DefaultConcurrency = 8;
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnboundedFanOut);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (Diagnostic diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.ContainsKey(DoNotFanOutUnboundedAnalyzer.ProjectionProperty)
+                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax whenAll
+                || whenAll.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WhenAll" }
+                || Projection.Find(whenAll) is not { } projection)
+            {
+                continue;
+            }
+
+            if (model.Compilation.GetTypeByMetadataName("Throttling.FanOut") is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(FanOutTitle, ct => Replace(context.Document, whenAll, FanOutCall(projection).WithTriviaFrom(whenAll), ct), equivalenceKey: FanOutTitle),
+                    diagnostic);
+            }
+            else if (whenAll.Parent is AwaitExpressionSyntax { Parent: ExpressionStatementSyntax }
+                && model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel")?.GetMembers("ForEachAsync").Length > 0
+                && ParallelBody(projection.Selector) is { } body)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(ParallelTitle, ct => Replace(context.Document, whenAll, ParallelCall(projection.Source, body).WithTriviaFrom(whenAll), ct), equivalenceKey: ParallelTitle),
+                    diagnostic);
+            }
+        }
+    }
+
+    private static InvocationExpressionSyntax FanOutCall(Projection projection)
+        => SyntaxFactory.InvocationExpression(
+            SyntaxFactory.ParseExpression("global::Throttling.FanOut.WhenAll").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(projection.Source.WithoutTrivia()),
+                SyntaxFactory.Argument(projection.Selector.WithoutTrivia()),
+                SyntaxFactory.Argument(Literal(DefaultConcurrency)).WithNameColon(SyntaxFactory.NameColon("maxConcurrency")),
+            })));
+
+    private static InvocationExpressionSyntax ParallelCall(ExpressionSyntax source, ParenthesizedLambdaExpressionSyntax body)
+        => SyntaxFactory.InvocationExpression(
+            SyntaxFactory.ParseExpression("global::System.Threading.Tasks.Parallel.ForEachAsync").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(source.WithoutTrivia()),
+                SyntaxFactory.Argument(SyntaxFactory.ParseExpression($"new global::System.Threading.Tasks.ParallelOptions {{ MaxDegreeOfParallelism = {DefaultConcurrency} }}").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)),
+                SyntaxFactory.Argument(body),
+            })));
+
+    // x => F(x) becomes async (x, _) => await F(x); async x => body becomes async (x, _) => body.
+    private static ParenthesizedLambdaExpressionSyntax? ParallelBody(ExpressionSyntax selector)
+    {
+        ParameterSyntax? item = selector switch
+        {
+            SimpleLambdaExpressionSyntax simple => simple.Parameter,
+            ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized => parenthesized.ParameterList.Parameters[0],
+            _ => null,
+        };
+        if (item is null || selector is not LambdaExpressionSyntax lambda)
+        {
+            return null;
+        }
+
+        bool isAsync = lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
+        CSharpSyntaxNode body = lambda.Body;
+        if (!isAsync)
+        {
+            if (body is not ExpressionSyntax expression)
+            {
+                return null;
+            }
+
+            body = SyntaxFactory.AwaitExpression(expression.WithoutTrivia());
+        }
+
+        ParameterListSyntax parameters = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[] { item.WithoutTrivia(), SyntaxFactory.Parameter(SyntaxFactory.Identifier("_")) }));
+        return SyntaxFactory.ParenthesizedLambdaExpression(parameters, body)
+            .WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+    }
+
+    private static LiteralExpressionSyntax Literal(int value)
+        => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
+
+    private static async Task<Document> Replace(Document document, SyntaxNode old, SyntaxNode replacement, CancellationToken cancellationToken)
+    {
+        SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        return await Imports.WithRootAsync(document, root.ReplaceNode(old, replacement), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The items and selector of <c>Task.WhenAll(items.Select(selector)[.ToList()])</c>.</summary>
+    private sealed class Projection
+    {
+        private Projection(ExpressionSyntax source, ExpressionSyntax selector)
+        {
+            Source = source;
+            Selector = selector;
+        }
+
+        public ExpressionSyntax Source { get; }
+
+        public ExpressionSyntax Selector { get; }
+
+        public static Projection? Find(InvocationExpressionSyntax whenAll)
+        {
+            if (whenAll.ArgumentList.Arguments.Count != 1)
+            {
+                return null;
+            }
+
+            ExpressionSyntax tasks = whenAll.ArgumentList.Arguments[0].Expression;
+            while (tasks is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToList" or "ToArray" or "AsEnumerable" } materialize })
+            {
+                tasks = materialize.Expression;
+            }
+
+            if (tasks is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Select" } select } call
+                || call.ArgumentList.Arguments.Count != 1)
+            {
+                return null;
+            }
+
+            // Select's indexed overload, (item, index) => ..., has no FanOut counterpart.
+            ExpressionSyntax selector = call.ArgumentList.Arguments[0].Expression;
+            return selector is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: not 1 } ? null : new Projection(select.Expression, selector);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
+using Throttling.Analyzers;
+
+namespace Throttling.CodeFixes;
+
+/// <summary>
+/// THR005: <c>Parallel.ForEach(items, async x => ...)</c> in async code becomes an awaited <c>Parallel.ForEachAsync</c>, and a
+/// local <c>Action</c> holding an async lambda becomes a <c>Func&lt;Task&gt;</c> when it is only ever invoked. Nothing is offered
+/// where the rewrite could change meaning (List&lt;T&gt;.ForEach, delegates handed to other code).
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider))]
+[Shared]
+public sealed class DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider : CodeFixProvider
+{
+    private const string ParallelTitle = "Await Parallel.ForEachAsync";
+    private const string FuncTitle = "Return a Task";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.AsyncLambdaAsVoidDelegate);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (Diagnostic diagnostic in context.Diagnostics)
+        {
+            if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not LambdaExpressionSyntax lambda)
+            {
+                continue;
+            }
+
+            if (lambda.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 2, Parent: InvocationExpressionSyntax forEach } }
+                && forEach.Parent is ExpressionStatementSyntax
+                && model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel") is { } parallel
+                && model.GetSymbolInfo(forEach, context.CancellationToken).Symbol is IMethodSymbol { Name: "ForEach" } method
+                && SymbolEqualityComparer.Default.Equals(method.ContainingType, parallel)
+                && parallel.GetMembers("ForEachAsync").Length > 0
+                && AsyncContext.CanAwait(forEach)
+                && SingleParameter(lambda) is { } item)
+            {
+                context.RegisterCodeFix(CodeAction.Create(ParallelTitle, ct => ToForEachAsync(context.Document, forEach, lambda, item, ct), equivalenceKey: ParallelTitle), diagnostic);
+            }
+            else if (lambda.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: var type, Variables.Count: 1 } } declarator }
+                && model.GetDeclaredSymbol(declarator, context.CancellationToken) is ILocalSymbol local
+                && local.Type is INamedTypeSymbol { DelegateInvokeMethod.ReturnsVoid: true } action
+                && OnlyInvoked(local, declarator, model, context.CancellationToken))
+            {
+                context.RegisterCodeFix(CodeAction.Create(FuncTitle, ct => ToFunc(context.Document, type, action, ct), equivalenceKey: FuncTitle), diagnostic);
+            }
+        }
+    }
+
+    private static ParameterSyntax? SingleParameter(LambdaExpressionSyntax lambda) => lambda switch
+    {
+        SimpleLambdaExpressionSyntax simple => simple.Parameter,
+        ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized => parenthesized.ParameterList.Parameters[0],
+        _ => null,
+    };
+
+    // Every use of the local is a call: changing its type to return a Task breaks nothing that reads it.
+    private static bool OnlyInvoked(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model, CancellationToken cancellationToken)
+    {
+        SyntaxNode? scope = declarator.FirstAncestorOrSelf<BlockSyntax>();
+        return scope is not null && scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(n => n.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, local))
+            .All(n => n.Parent is InvocationExpressionSyntax { Parent: ExpressionStatementSyntax }
+                || n.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Parent: InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } });
+    }
+
+    private static async Task<Document> ToForEachAsync(Document document, InvocationExpressionSyntax forEach, LambdaExpressionSyntax lambda, ParameterSyntax item, CancellationToken cancellationToken)
+    {
+        SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        // Lambda parameters are all typed or all untyped.
+        ParameterSyntax token = SyntaxFactory.Parameter(SyntaxFactory.Identifier("_"));
+        if (item.Type is not null)
+        {
+            token = token.WithType(SyntaxFactory.ParseTypeName("global::System.Threading.CancellationToken ").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+        }
+
+        ParenthesizedLambdaExpressionSyntax body = SyntaxFactory.ParenthesizedLambdaExpression(
+                SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[] { item.WithoutTrivia(), token })),
+                lambda.Body)
+            .WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+            .WithTriviaFrom(lambda);
+        InvocationExpressionSyntax forEachAsync = forEach
+            .ReplaceNode(lambda, body)
+            .WithExpression(SyntaxFactory.ParseExpression("global::System.Threading.Tasks.Parallel.ForEachAsync").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+        ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(forEachAsync.WithoutTrivia()).WithTriviaFrom(forEach);
+        return await Imports.WithRootAsync(document, root.ReplaceNode(forEach, awaited), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Document> ToFunc(Document document, TypeSyntax type, INamedTypeSymbol action, CancellationToken cancellationToken)
+    {
+        SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        string arguments = string.Concat(action.DelegateInvokeMethod!.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ", "));
+        TypeSyntax func = SyntaxFactory.ParseTypeName($"global::System.Func<{arguments}global::System.Threading.Tasks.Task>")
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)
+            .WithTriviaFrom(type);
+        return await Imports.WithRootAsync(document, root.ReplaceNode(type, func), cancellationToken).ConfigureAwait(false);
+    }
+}

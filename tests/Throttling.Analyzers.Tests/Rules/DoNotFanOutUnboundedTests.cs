@@ -1,0 +1,182 @@
+using Throttling.Analyzers.Rules;
+using Throttling.CodeFixes;
+using static Throttling.Analyzers.Tests.Sources;
+
+namespace Throttling.Analyzers.Tests.Rules;
+
+public class DoNotFanOutUnboundedTests
+{
+    private const string Client = """
+
+        public interface IApi { Task<string> FetchAsync(string url); }
+
+        [Throttling.Slots(8)]
+        public interface IThrottledApi { Task<string> FetchAsync(string url); }
+        """;
+
+    [Fact]
+    public Task Projections_of_unbounded_collections_are_flagged()
+        => Verify<DoNotFanOutUnboundedAnalyzer>.AnalyzerAsync(Usings + """
+            public class Crawler
+            {
+                public async Task Run(IApi api, IEnumerable<string> urls, List<int> ids)
+                {
+                    await {|THR001:Task.WhenAll(urls.Select(u => api.FetchAsync(u)))|};
+                    string[] pages = await {|THR001:Task.WhenAll(urls.Where(u => u.Length > 0).Select(api.FetchAsync).ToList())|};
+                    await {|THR001:Task.WhenAny(ids.Select(i => api.FetchAsync(i.ToString())))|};
+                    await {|THR001:Task.WhenAll(Enumerable.Range(0, 1000).Select(i => api.FetchAsync("/" + i)))|};
+
+                    var tasks = urls.Select(async u => await api.FetchAsync(u)).ToArray();
+                    await {|THR001:Task.WhenAll(tasks)|};
+                }
+            }
+            """ + Client);
+
+    [Fact]
+    public Task Loops_that_start_a_task_per_item_are_flagged()
+        => Verify<DoNotFanOutUnboundedAnalyzer>.AnalyzerAsync(Usings + """
+            public class Crawler
+            {
+                public async Task Run(IApi api, IReadOnlyList<string> urls, int count)
+                {
+                    var tasks = new List<Task<string>>();
+                    foreach (string url in urls)
+                    {
+                        tasks.Add(api.FetchAsync(url));
+                    }
+
+                    await {|THR001:Task.WhenAll(tasks)|};
+
+                    var more = new List<Task>();
+                    for (int i = 0; i < count; i++)
+                    {
+                        more.Add(api.FetchAsync("/" + i));
+                    }
+
+                    await {|THR001:Task.WhenAll(more)|};
+                }
+            }
+            """ + Client);
+
+    [Fact]
+    public Task Bounded_or_gated_fan_out_and_tasks_from_elsewhere_are_not_flagged()
+        => Verify<DoNotFanOutUnboundedAnalyzer>.AnalyzerAsync(Usings + """
+            public class Crawler
+            {
+                private readonly SemaphoreSlim _gate = new(8);
+
+                public async Task Run(IApi api, IThrottledApi throttled, IEnumerable<string> urls, Task<string> a, Task<string> b, IEnumerable<Task> given)
+                {
+                    await Task.WhenAll(a, b);
+                    await Task.WhenAll(new[] { a, b });
+                    await Task.WhenAll(urls.Take(5).Select(u => api.FetchAsync(u)));
+                    await Task.WhenAll(Enumerable.Range(0, 4).Select(i => api.FetchAsync("/" + i)));
+                    await Task.WhenAll(new[] { "/a", "/b", "/c" }.Select(api.FetchAsync));
+                    await Task.WhenAll(urls.Select(u => throttled.FetchAsync(u)));
+                    await Task.WhenAll(urls.Select(async u =>
+                    {
+                        await _gate.WaitAsync();
+                        try { return await api.FetchAsync(u); }
+                        finally { _gate.Release(); }
+                    }));
+                    await Task.WhenAll(given);
+
+                    var paths = new[] { "/x", "/y" };
+                    await Task.WhenAll(paths.Select(api.FetchAsync));
+
+                    var gated = new List<Task>();
+                    foreach (string url in urls)
+                    {
+                        await _gate.WaitAsync();
+                        gated.Add(Task.Run(async () => { try { await api.FetchAsync(url); } finally { _gate.Release(); } }));
+                    }
+
+                    await Task.WhenAll(gated);
+
+                    var few = new List<Task>();
+                    foreach (string path in new[] { "/1", "/2" })
+                    {
+                        few.Add(api.FetchAsync(path));
+                    }
+
+                    await Task.WhenAll(few);
+                }
+            }
+            """ + Client);
+
+    [Fact]
+    public Task The_fix_bounds_the_projection_with_FanOut_and_keeps_the_results()
+        => Verify<DoNotFanOutUnboundedAnalyzer, DoNotFanOutUnboundedCodeFixProvider>.CodeFixAsync(
+            Usings + """
+            public class Crawler
+            {
+                public async Task<string[]> Run(IApi api, IEnumerable<string> urls, List<string> more)
+                {
+                    await {|THR001:Task.WhenAll(more.Select(u => api.FetchAsync(u)).ToList())|};
+                    return await {|THR001:Task.WhenAll(urls.Select(api.FetchAsync))|};
+                }
+            }
+            """ + Client,
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Net;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Throttling;
+            public class Crawler
+            {
+                public async Task<string[]> Run(IApi api, IEnumerable<string> urls, List<string> more)
+                {
+                    await FanOut.WhenAll(more, u => api.FetchAsync(u), maxConcurrency: 8);
+                    return await FanOut.WhenAll(urls, api.FetchAsync, maxConcurrency: 8);
+                }
+            }
+            """ + Client);
+
+    [Fact]
+    public Task Without_the_runtime_an_awaited_fan_out_becomes_Parallel_ForEachAsync()
+        => Verify<DoNotFanOutUnboundedAnalyzer, DoNotFanOutUnboundedCodeFixProvider>.CodeFixAsync(
+            Usings + """
+            public class Crawler
+            {
+                public async Task Run(IApi api, IEnumerable<string> urls)
+                {
+                    await {|THR001:Task.WhenAll(urls.Select(u => api.FetchAsync(u)))|};
+                    await {|THR001:Task.WhenAll(urls.Select(async u => { await api.FetchAsync(u); }))|};
+                }
+            }
+
+            public interface IApi { Task<string> FetchAsync(string url); }
+            """,
+            Usings + """
+            public class Crawler
+            {
+                public async Task Run(IApi api, IEnumerable<string> urls)
+                {
+                    await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (u, _) => await api.FetchAsync(u));
+                    await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (u, _) => { await api.FetchAsync(u); });
+                }
+            }
+
+            public interface IApi { Task<string> FetchAsync(string url); }
+            """,
+            withThrottling: false);
+
+    [Fact]
+    public Task Loops_and_WhenAny_get_no_fix()
+        => Verify<DoNotFanOutUnboundedAnalyzer, DoNotFanOutUnboundedCodeFixProvider>.NoCodeFixAsync(Usings + """
+            public class Crawler
+            {
+                public async Task Run(IApi api, IEnumerable<string> urls)
+                {
+                    await {|THR001:Task.WhenAny(urls.Select(u => api.FetchAsync(u)))|};
+                    var tasks = new List<Task>();
+                    foreach (string url in urls) tasks.Add(api.FetchAsync(url));
+                    await {|THR001:Task.WhenAll(tasks)|};
+                }
+            }
+            """ + Client);
+}

@@ -1,0 +1,119 @@
+using Throttling.Analyzers.Rules;
+using Throttling.CodeFixes;
+using static Throttling.Analyzers.Tests.Sources;
+
+namespace Throttling.Analyzers.Tests.Rules;
+
+public class DoNotPassAsyncLambdaAsVoidDelegateTests
+{
+    [Fact]
+    public Task Async_lambdas_that_become_async_void_are_flagged()
+        => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer>.AnalyzerAsync(Usings + """
+            public class Service
+            {
+                public void Run(List<int> items)
+                {
+                    Parallel.ForEach(items, {|THR005:async|} item => await Work(item));
+                    items.ForEach({|THR005:async|} item => await Work(item));
+                    Action later = {|THR005:async|} () => await Work(0);
+                    var thread = new Thread({|THR005:async|} () => await Work(1));
+                }
+
+                private static Task Work(int item) => Task.CompletedTask;
+            }
+            """);
+
+    [Fact]
+    public Task Event_handlers_and_task_returning_delegates_are_not_flagged()
+        => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer>.AnalyzerAsync(Usings + """
+            public class Service
+            {
+                public event EventHandler? Changed;
+
+                public void Run()
+                {
+                    Changed += async (sender, args) => await Task.Yield();
+                    Func<Task> later = async () => await Task.Yield();
+                    _ = Task.Run(async () => await Task.Yield());
+                    Action sync = () => Console.WriteLine("sync");
+                }
+            }
+            """);
+
+    [Fact]
+    public Task The_fix_awaits_Parallel_ForEachAsync()
+        => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer, DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider>.CodeFixAsync(
+            Usings + """
+            public class Service
+            {
+                public async Task Run(List<int> items, int[] more)
+                {
+                    Parallel.ForEach(items, {|THR005:async|} item => await Work(item));
+                    Parallel.ForEach(more, {|THR005:async|} (int item) => { await Work(item); });
+                }
+
+                private static Task Work(int item) => Task.CompletedTask;
+            }
+            """,
+            Usings + """
+            public class Service
+            {
+                public async Task Run(List<int> items, int[] more)
+                {
+                    await Parallel.ForEachAsync(items, async (item, _) => await Work(item));
+                    await Parallel.ForEachAsync(more, async (int item, CancellationToken _) => { await Work(item); });
+                }
+
+                private static Task Work(int item) => Task.CompletedTask;
+            }
+            """);
+
+    [Fact]
+    public Task The_fix_returns_a_Task_from_locals_that_are_only_invoked()
+        => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer, DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider>.CodeFixAsync(
+            Usings + """
+            public class Service
+            {
+                public void Run()
+                {
+                    Action<int> later = {|THR005:async|} n => await Work(n);
+                    Action now = {|THR005:async|} () => await Work(0);
+                    later(1);
+                    now.Invoke();
+                }
+
+                private static Task Work(int item) => Task.CompletedTask;
+            }
+            """,
+            Usings + """
+            public class Service
+            {
+                public void Run()
+                {
+                    Func<int, Task> later = async n => await Work(n);
+                    Func<Task> now = async () => await Work(0);
+                    later(1);
+                    now.Invoke();
+                }
+
+                private static Task Work(int item) => Task.CompletedTask;
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_where_the_rewrite_could_change_meaning()
+        => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer, DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider>.NoCodeFixAsync(Usings + """
+            public class Service
+            {
+                public void Run(List<int> items, Action<Action> schedule)
+                {
+                    Parallel.ForEach(items, {|THR005:async|} item => await Work(item));
+                    items.ForEach({|THR005:async|} item => await Work(item));
+                    Action handedOn = {|THR005:async|} () => await Work(0);
+                    schedule(handedOn);
+                }
+
+                private static Task Work(int item) => Task.CompletedTask;
+            }
+            """);
+}
