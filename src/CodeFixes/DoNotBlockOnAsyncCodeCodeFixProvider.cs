@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,7 +19,6 @@ namespace Throttling.CodeFixes;
 /// made async here: that changes its signature and every caller, so no fix is offered there.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DoNotBlockOnAsyncCodeCodeFixProvider))]
-[Shared]
 public sealed class DoNotBlockOnAsyncCodeCodeFixProvider : CodeFixProvider
 {
     private const string Title = "Await instead of blocking";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -19,7 +18,6 @@ namespace Throttling.CodeFixes;
 /// fan-out whose results are not used becomes <c>Parallel.ForEachAsync</c> with <c>MaxDegreeOfParallelism = 8</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DoNotFanOutUnboundedCodeFixProvider))]
-[Shared]
 public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
 {
     private const string FanOutTitle = "Run at most 8 at once with FanOut.WhenAll";

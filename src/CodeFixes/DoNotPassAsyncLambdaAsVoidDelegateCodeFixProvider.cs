@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,7 +18,6 @@ namespace Throttling.CodeFixes;
 /// where the rewrite could change meaning (List&lt;T&gt;.ForEach, delegates handed to other code).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider))]
-[Shared]
 public sealed class DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider : CodeFixProvider
 {
     private const string ParallelTitle = "Await Parallel.ForEachAsync";

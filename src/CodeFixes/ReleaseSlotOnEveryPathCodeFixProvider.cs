@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,7 +20,6 @@ namespace Throttling.CodeFixes;
 /// <c>try</c>/<c>finally</c>; declares a lease with <c>using</c>. Offered only where the statements involved share a block.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseSlotOnEveryPathCodeFixProvider))]
-[Shared]
 public sealed class ReleaseSlotOnEveryPathCodeFixProvider : CodeFixProvider
 {
     private const string MoveWaitTitle = "Wait before the try";
