@@ -5,9 +5,10 @@ namespace Throttling;
 
 /// <summary>
 /// A call waiting for its turn in a <see cref="ClientThrottle"/>: it moves from its method's stage to the slot queue to
-/// the start queue, and remembers what it holds so that leaving early gives all of it back.
+/// the start queue, and remembers what it holds so that leaving early gives all of it back. Its task's result is the
+/// tick at which the call started.
 /// </summary>
-internal sealed class Admission : Waiter<bool>, IDisposable
+internal sealed class Admission : Waiter<long>, IDisposable
 {
     private readonly ClientThrottle _owner;
     private CancellationTokenRegistration _cancellation;

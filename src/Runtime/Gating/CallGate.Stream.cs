@@ -27,7 +27,7 @@ public sealed partial class CallGate
 
         for (int retry = 0; ; retry++)
         {
-            await Client.EnterAsync(Stage, waitToken).ConfigureAwait(false);
+            long started = await Client.EnterAsync(Stage, waitToken).ConfigureAwait(false);
             IAsyncEnumerator<T>? enumerator = null;
             bool hasItem = false;
             bool streaming = false;
@@ -46,7 +46,7 @@ public sealed partial class CallGate
             {
                 if (!streaming)
                 {
-                    await DisposeAndExitAsync(enumerator).ConfigureAwait(false);
+                    await DisposeAndExitAsync(enumerator, started).ConfigureAwait(false);
                 }
             }
 
@@ -66,14 +66,14 @@ public sealed partial class CallGate
             }
             finally
             {
-                await DisposeAndExitAsync(enumerator).ConfigureAwait(false);
+                await DisposeAndExitAsync(enumerator, started).ConfigureAwait(false);
             }
 
             yield break;
         }
     }
 
-    private async System.Threading.Tasks.ValueTask DisposeAndExitAsync<T>(IAsyncEnumerator<T>? enumerator)
+    private async System.Threading.Tasks.ValueTask DisposeAndExitAsync<T>(IAsyncEnumerator<T>? enumerator, long started)
     {
         try
         {
@@ -84,7 +84,7 @@ public sealed partial class CallGate
         }
         finally
         {
-            Client.Exit();
+            Client.Exit(Stage, started);
         }
     }
 }

@@ -44,19 +44,19 @@ public sealed partial class CallGate
     /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
     public Task<TResult> RunAsync<TState, TResult>(TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken = default)
     {
-        if (!Client.TryEnter(Stage))
+        if (!Client.TryEnter(Stage, out long started))
         {
-            return RunAttemptsAsync(null, state, call, detector, cancellationToken);
+            return RunAttemptsAsync(null, 0, state, call, detector, cancellationToken);
         }
 
         Task<TResult> attempt = Start(call, state);
         if (attempt.Status == TaskStatus.RanToCompletion && (detector is null || !detector(attempt.Result, out _)))
         {
-            Client.Exit();
+            Client.Exit(Stage, started);
             return attempt;
         }
 
-        return RunAttemptsAsync(attempt, state, call, detector, cancellationToken);
+        return RunAttemptsAsync(attempt, started, state, call, detector, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="Task"/>.</summary>
@@ -65,19 +65,19 @@ public sealed partial class CallGate
     /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
     public Task RunAsync<TState>(TState state, Func<TState, Task> call, CancellationToken cancellationToken = default)
     {
-        if (!Client.TryEnter(Stage))
+        if (!Client.TryEnter(Stage, out long started))
         {
-            return RunAttemptsAsync(null, (state, call), static s => AsVoid(s.call(s.state)), null, cancellationToken);
+            return RunAttemptsAsync(null, 0, (state, call), static s => AsVoid(s.call(s.state)), null, cancellationToken);
         }
 
         Task attempt = Start(call, state);
         if (attempt.Status == TaskStatus.RanToCompletion)
         {
-            Client.Exit();
+            Client.Exit(Stage, started);
             return attempt;
         }
 
-        return RunAttemptsAsync(AsVoid(attempt), (state, call), static s => AsVoid(s.call(s.state)), null, cancellationToken);
+        return RunAttemptsAsync(AsVoid(attempt), started, (state, call), static s => AsVoid(s.call(s.state)), null, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="ValueTask{TResult}"/>.</summary>
@@ -94,9 +94,9 @@ public sealed partial class CallGate
     /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
     public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, ValueTask<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken = default)
     {
-        if (!Client.TryEnter(Stage))
+        if (!Client.TryEnter(Stage, out long started))
         {
-            return new ValueTask<TResult>(RunAttemptsAsync(null, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+            return new ValueTask<TResult>(RunAttemptsAsync(null, 0, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
         }
 
         ValueTask<TResult> attempt = Start(call, state);
@@ -106,14 +106,14 @@ public sealed partial class CallGate
             TResult result = attempt.Result;
             if (detector is null || !detector(result, out _))
             {
-                Client.Exit();
+                Client.Exit(Stage, started);
                 return new ValueTask<TResult>(result);
             }
 
-            return new ValueTask<TResult>(RunAttemptsAsync(Task.FromResult(result), (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+            return new ValueTask<TResult>(RunAttemptsAsync(Task.FromResult(result), started, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
         }
 
-        return new ValueTask<TResult>(RunAttemptsAsync(attempt.AsTask(), (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+        return new ValueTask<TResult>(RunAttemptsAsync(attempt.AsTask(), started, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
     }
 
     /// <summary>Runs a call returning <see cref="ValueTask"/>.</summary>
@@ -122,30 +122,31 @@ public sealed partial class CallGate
     /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
     public ValueTask RunAsync<TState>(TState state, Func<TState, ValueTask> call, CancellationToken cancellationToken = default)
     {
-        if (!Client.TryEnter(Stage))
+        if (!Client.TryEnter(Stage, out long started))
         {
-            return new ValueTask(RunAttemptsAsync(null, (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
+            return new ValueTask(RunAttemptsAsync(null, 0, (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
         }
 
         ValueTask attempt = Start(call, state);
         if (attempt.IsCompletedSuccessfully)
         {
             attempt.GetAwaiter().GetResult();
-            Client.Exit();
+            Client.Exit(Stage, started);
             return default;
         }
 
-        return new ValueTask(RunAttemptsAsync(AsVoid(attempt.AsTask()), (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
+        return new ValueTask(RunAttemptsAsync(AsVoid(attempt.AsTask()), started, (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
     }
 
     // The one retry loop every shape ends up in once a call has to wait, or has not completed at once.
-    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task<TResult>? attempt, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    // `started` belongs to `attempt` when one is passed in.
+    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task<TResult>? attempt, long started, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         for (int retry = 0; ; retry++)
         {
             if (attempt is null)
             {
-                await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false);
+                started = await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false);
                 attempt = Start(call, state);
             }
 
@@ -167,7 +168,7 @@ public sealed partial class CallGate
             }
             finally
             {
-                Client.Exit();
+                Client.Exit(Stage, started);
             }
 
             attempt = null;

@@ -19,13 +19,26 @@ namespace Throttling;
 /// <item>its method's own rate limits, if any, which it <em>reserves</em> without holding a slot, so a method that waits
 /// for its own limit never blocks the client's other methods;</item>
 /// <item>a slot, first come first served;</item>
-/// <item>the client's rate limits and cool-down, which it takes at the moment it starts, so starts are recorded when
-/// they happen and "N per window" holds as the server counts it.</item>
+/// <item>the client's rate limits and cool-down, which it takes at the moment it starts.</item>
 /// </list>
+/// <para>
+/// A start's permits are recorded when its response arrives, but no later than <see cref="RecordingDelayCap"/> after it
+/// was sent: the server has counted the request by then, wherever network and warm-up delays put its arrival, so a
+/// server counting "N per window" of arrivals never sees N + 1. Until then the permits are held as reserved.
+/// </para>
 /// <para>Everything is guarded by one lock and driven by one timer; a caller that gets through at once allocates nothing.</para>
 /// </remarks>
 public sealed class ClientThrottle : IDisposable
 {
+    /// <summary>
+    /// The longest a start's permits wait to be recorded: a request arrives at the server within this long of being
+    /// sent, so recording it then (or at its response, if sooner) never records it before the server counted it.
+    /// </summary>
+    public static readonly TimeSpan RecordingDelayCap = TimeSpan.FromSeconds(1);
+
+    /// <summary>A call admitted without any rate limit to record.</summary>
+    internal const long Unrecorded = long.MinValue;
+
     private readonly object _sync = new();
     private readonly Clock _clock;
     private readonly int _slotLimit;
@@ -34,8 +47,8 @@ public sealed class ClientThrottle : IDisposable
     private readonly PermitLedger[] _ledgers;
     private readonly List<MethodStage> _stages = new();
     private readonly Dictionary<string, CallGate> _gates = new(StringComparer.Ordinal);
-    private readonly WaiterQueue<bool> _slotQueue = new();
-    private readonly WaiterQueue<bool> _startQueue = new();
+    private readonly WaiterQueue<long> _slotQueue = new();
+    private readonly WaiterQueue<long> _startQueue = new();
     private readonly ThrottlingMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly Random _random = new();
@@ -157,7 +170,7 @@ public sealed class ClientThrottle : IDisposable
 
             _disposed = true;
             _timer?.Dispose();
-            foreach (WaiterQueue<bool> queue in _stages.Select(s => s.Queue).Append(_slotQueue).Append(_startQueue))
+            foreach (WaiterQueue<long> queue in _stages.Select(s => s.Queue).Append(_slotQueue).Append(_startQueue))
             {
                 while (queue.Head is Admission head)
                 {
@@ -179,25 +192,28 @@ public sealed class ClientThrottle : IDisposable
     public override string ToString() => Scope is null ? Policy.ToString() : $"{Policy} (scope {Scope})";
 
     /// <summary>Admits a call at once when nobody waits ahead of it and every limit allows it; allocates nothing.</summary>
-    internal bool TryEnter(MethodStage stage)
+    /// <param name="stage">The call's method stage.</param>
+    /// <param name="started">When it started, to hand back to <see cref="Exit"/>.</param>
+    internal bool TryEnter(MethodStage stage, out long started)
     {
         lock (_sync)
         {
-            return TryEnterNow(stage);
+            return TryEnterNow(stage, out started);
         }
     }
 
     /// <summary>Waits for the call's turn: its method's limits, a slot, the client's limits and cool-down.</summary>
-    internal async Task EnterAsync(MethodStage stage, CancellationToken cancellationToken)
+    /// <returns>When the call started, to hand back to <see cref="Exit"/>.</returns>
+    internal async Task<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Admission? admission = null;
         lock (_sync)
         {
             ThrowIfDisposed();
-            if (TryEnterNow(stage))
+            if (TryEnterNow(stage, out long started))
             {
-                return;
+                return started;
             }
 
             if (_waiting < _queueLimit)
@@ -222,20 +238,43 @@ public sealed class ClientThrottle : IDisposable
                 admission.Arm(_maxWait, _clock.Time, cancellationToken);
             }
 
-            await admission.Task.ConfigureAwait(false);
+            return await admission.Task.ConfigureAwait(false);
         }
     }
 
-    /// <summary>Ends a call that <see cref="TryEnter"/> or <see cref="EnterAsync"/> admitted: frees its slot.</summary>
-    internal void Exit()
+    /// <summary>
+    /// Ends a call that <see cref="TryEnter"/> or <see cref="EnterAsync"/> admitted: records its start (now, or
+    /// <see cref="RecordingDelayCap"/> after it was sent, whichever is sooner) and frees its slot.
+    /// </summary>
+    internal void Exit(MethodStage stage, long started)
     {
         lock (_sync)
         {
             _slotsInUse--;
             _inFlight--;
+            if (started == Unrecorded && (_waiting == 0 || _disposed))
+            {
+                return;
+            }
+
+            long now = _clock.Now();
+            if (started != Unrecorded)
+            {
+                long recordedAt = Math.Min(now, started + RecordingDelayCap.Ticks);
+                foreach (PermitLedger ledger in stage.Ledgers)
+                {
+                    ledger.Commit(recordedAt, 1);
+                }
+
+                foreach (PermitLedger ledger in _ledgers)
+                {
+                    ledger.Commit(recordedAt, 1);
+                }
+            }
+
             if (_waiting > 0 && !_disposed)
             {
-                Pump(_clock.Now());
+                Pump(now);
             }
         }
     }
@@ -347,9 +386,10 @@ public sealed class ClientThrottle : IDisposable
         return stage;
     }
 
-    // Under _sync.
-    private bool TryEnterNow(MethodStage stage)
+    // Under _sync. Permits are reserved now and recorded when the call ends (see Exit).
+    private bool TryEnterNow(MethodStage stage, out long started)
     {
+        started = Unrecorded;
         if (_slotsInUse >= _slotLimit || !stage.Queue.IsEmpty || !_slotQueue.IsEmpty || !_startQueue.IsEmpty || _disposed)
         {
             return false;
@@ -365,13 +405,15 @@ public sealed class ClientThrottle : IDisposable
 
             foreach (PermitLedger ledger in stage.Ledgers)
             {
-                ledger.Take(now, 1);
+                ledger.Reserve(now, 1);
             }
 
             foreach (PermitLedger ledger in _ledgers)
             {
-                ledger.Take(now, 1);
+                ledger.Reserve(now, 1);
             }
+
+            started = stage.Ledgers.Length != 0 || _ledgers.Length != 0 ? now : Unrecorded;
         }
 
         _slotsInUse++;
@@ -443,26 +485,18 @@ public sealed class ClientThrottle : IDisposable
         }
     }
 
-    // Under _sync.
+    // Under _sync. The method's permits stay reserved, the client's are reserved now; Exit records both.
     private void Start(Admission admission, long now)
     {
         foreach (PermitLedger ledger in _ledgers)
         {
-            ledger.Take(now, 1);
-        }
-
-        if (admission.HoldsReservation)
-        {
-            foreach (PermitLedger ledger in admission.Stage.Ledgers)
-            {
-                ledger.Commit(now, 1);
-            }
+            ledger.Reserve(now, 1);
         }
 
         _waiting--;
         _inFlight++;
         _metrics?.Waited(Name, TimeSpan.FromTicks(now - admission.EnqueuedAt));
-        admission.TrySetResult(true);
+        admission.TrySetResult(admission.Stage.Ledgers.Length != 0 || _ledgers.Length != 0 ? now : Unrecorded);
     }
 
     // Under _sync.

@@ -2,7 +2,7 @@ namespace Throttling;
 
 /// <summary>
 /// The first stage a call of one method passes: the method's own rate limits, if it has any. A call reserves its
-/// permits here, then waits for a slot, and the permits are committed when the call really starts.
+/// permits here, then waits for a slot, and the permits are recorded when the call ends.
 /// </summary>
 internal sealed class MethodStage
 {
@@ -10,5 +10,5 @@ internal sealed class MethodStage
 
     public PermitLedger[] Ledgers { get; }
 
-    public WaiterQueue<bool> Queue { get; } = new();
+    public WaiterQueue<long> Queue { get; } = new();
 }

@@ -53,10 +53,20 @@ internal sealed class FixedWindowLedger : PermitLedger
         _reserved += permits;
     }
 
-    public override void Commit(long now, int permits)
+    // A start recorded in a window that has already ended no longer counts against anything.
+    public override void Commit(long at, int permits)
     {
         _reserved -= permits;
-        Take(now, permits);
+        long index = FloorDiv(at + _utcOffset, _window);
+        if (index > _windowIndex)
+        {
+            Roll(at);
+        }
+
+        if (index == _windowIndex)
+        {
+            _started += permits;
+        }
     }
 
     public override void Unreserve(long now, int permits) => _reserved -= permits;

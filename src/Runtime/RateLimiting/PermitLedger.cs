@@ -7,10 +7,9 @@ namespace Throttling;
 /// (a <see cref="TimedRateLimiter"/>, or a client's <see cref="ClientThrottle"/>) serializes every call under its lock.
 /// </summary>
 /// <remarks>
-/// Besides taking permits for starts that happen now, a ledger can <em>reserve</em> permits for a start that comes a
-/// little later (a call that has passed its method's limit and still waits for a slot) and <em>commit</em> them when the
-/// call really starts. A reservation counts against the limit from the moment it is made, and its start is recorded at
-/// the commit, so "N starts in any window" holds for the starts the server actually sees.
+/// Besides taking permits for starts that happen now, a ledger can <em>reserve</em> permits (for a call waiting for a
+/// slot, or in flight) and <em>commit</em> them later at the time the start is recorded. A reservation counts against the
+/// limit from the moment it is made, so "N starts in any window" holds for the starts the server actually sees.
 /// </remarks>
 internal abstract class PermitLedger
 {
@@ -35,12 +34,15 @@ internal abstract class PermitLedger
     /// <summary>Holds <paramref name="permits"/> for starts that come later; the caller checked <see cref="ReadyAt"/>.</summary>
     public abstract void Reserve(long now, int permits);
 
-    /// <summary>Turns reserved permits into starts at <paramref name="now"/>.</summary>
-    public abstract void Commit(long now, int permits);
+    /// <summary>Turns reserved permits into starts recorded at <paramref name="at"/>, which may be a little in the past.</summary>
+    public abstract void Commit(long at, int permits);
 
     /// <summary>Gives back reserved permits whose calls will not start.</summary>
     public abstract void Unreserve(long now, int permits);
 
+    /// <param name="policy">The limit.</param>
+    /// <param name="now">Clock ticks now.</param>
+    /// <param name="utcTicksAtNow">UTC ticks now, to align fixed windows.</param>
     public static PermitLedger Create(RateLimitPolicy policy, long now, long utcTicksAtNow) => policy.Kind switch
     {
         RateLimitKind.FixedWindow => new FixedWindowLedger(policy, utcTicksAtNow - now),

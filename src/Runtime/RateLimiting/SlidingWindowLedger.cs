@@ -78,10 +78,10 @@ internal sealed class SlidingWindowLedger : PermitLedger
         _reserved += permits;
     }
 
-    public override void Commit(long now, int permits)
+    public override void Commit(long at, int permits)
     {
         _reserved -= permits;
-        Take(now, permits);
+        Record(at, permits);
     }
 
     public override void Unreserve(long now, int permits) => _reserved -= permits;
@@ -96,14 +96,16 @@ internal sealed class SlidingWindowLedger : PermitLedger
         }
     }
 
-    private void Record(long now, int permits)
+    // A start recorded earlier than the last run (a long call committing after a short one) joins that run: later is
+    // the safe side, and the ring stays in order.
+    private void Record(long at, int permits)
     {
-        long tick = _grid == 1 ? now : (now + _grid - 1) / _grid * _grid;
+        long tick = _grid == 1 ? at : (at + _grid - 1) / _grid * _grid;
         _inWindow += permits;
         if (_runs > 0)
         {
             int last = (_head + _runs - 1) % _ticks.Length;
-            if (_ticks[last] == tick)
+            if (_ticks[last] >= tick)
             {
                 _counts[last] += permits;
                 return;

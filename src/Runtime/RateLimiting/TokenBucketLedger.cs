@@ -57,7 +57,7 @@ internal sealed class TokenBucketLedger : PermitLedger
 
     public override void Reserve(long now, int permits) => Take(now, permits);
 
-    public override void Commit(long now, int permits)
+    public override void Commit(long at, int permits)
     {
     }
 

@@ -165,6 +165,7 @@ public class BackoffTests
         await Eventually.TrueAsync(() => script.Calls == 2 && throttle.CoolDownRemaining == S(1), "second backoff");
         clock.Advance(S(1));
         await Eventually.TrueAsync(() => throttle.Waiting == 1, "the third attempt waits for a permit");
+
         clock.Advance(S(58));
 
         await call;

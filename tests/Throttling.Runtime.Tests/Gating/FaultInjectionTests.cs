@@ -85,27 +85,25 @@ public class FaultInjectionTests
         Assert.Equal(ClientPermits - Slots - MethodPermits, CountAdmissions(throttle, throttle.DefaultGate, max: ClientPermits, exitEach: true));
     }
 
-    // Admits calls until the throttle refuses; the first `Slots` stay in flight unless exitEach.
+    // Admits calls until the throttle refuses; the admitted ones stay in flight until the end unless exitEach.
     private static int CountAdmissions(ClientThrottle throttle, CallGate gate, int max, bool exitEach)
     {
+        var held = new List<long>();
         int admitted = 0;
-        while (admitted < max && throttle.TryEnter(gate.Stage))
+        while (admitted < max && throttle.TryEnter(gate.Stage, out long started))
         {
             admitted++;
             if (exitEach)
             {
-                throttle.Exit();
+                throttle.Exit(gate.Stage, started);
             }
-        }
-
-        if (!exitEach)
-        {
-            for (int i = 0; i < admitted; i++)
+            else
             {
-                throttle.Exit();
+                held.Add(started);
             }
         }
 
+        held.ForEach(started => throttle.Exit(gate.Stage, started));
         return admitted;
     }
 

@@ -19,7 +19,7 @@ public class MethodLimitTests
         CallGate search = throttle.Gate("SearchAsync");
         var calls = new ControlledCalls<int>(clock);
 
-        _ = search.RunAsync(calls, static c => c.Call(1));
+        Task<int> firstSearch = search.RunAsync(calls, static c => c.Call(1));
         Task<int> secondSearch = search.RunAsync(calls, static c => c.Call(2));
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(3));
 
@@ -27,12 +27,40 @@ public class MethodLimitTests
         Assert.Equal(1, throttle.Waiting);
         Assert.Equal(2, throttle.InFlight);
 
+        // The first search's start is recorded when its answer comes, 300 ms in: its permit is back a second later.
+        clock.Advance(Ms(300));
+        calls.Complete(1, 1);
         calls.Complete(3, 3);
-        clock.Advance(S(1));
+        await firstSearch;
+        clock.Advance(S(1) - TimeSpan.FromTicks(1));
+        Assert.Equal(2, calls.Started);
+        clock.Advance(TimeSpan.FromTicks(1));
         await Eventually.TrueAsync(() => calls.Started == 3, "the second search starts once its limit allows");
-        Assert.Equal(S(1), calls.StartTimes[2] - Start);
+        Assert.Equal(Ms(1300), calls.StartTimes[2] - Start);
         calls.Complete(2, 2);
         Assert.Equal(2, await secondSearch);
+    }
+
+    [Fact]
+    public async Task A_start_is_recorded_when_its_answer_comes_but_no_later_than_the_cap()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Slow", rateLimits: new[] { new RateLimitPolicy(1, S(10)) }), clock);
+        var calls = new ControlledCalls<int>(clock);
+
+        Task<int> slow = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
+        Task<int> next = throttle.DefaultGate.RunAsync(calls, static c => c.Call(2));
+        clock.Advance(S(30));
+        Assert.Equal(1, calls.Started);
+        calls.Complete(1, 1);
+        await slow;
+
+        // Recorded at 0 + cap, so the permit came back at cap + 10 s, long before the answer at 30 s.
+        await Eventually.TrueAsync(() => calls.Started == 2, "the next call starts as soon as the slow one ends");
+        Assert.Equal(S(30), calls.StartTimes[1] - Start);
+        Assert.Equal(S(1), ClientThrottle.RecordingDelayCap);
+        calls.Complete(2, 2);
+        await next;
     }
 
     [Fact]

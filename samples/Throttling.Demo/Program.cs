@@ -1,0 +1,83 @@
+using System.Globalization;
+using Spectre.Console;
+using Throttling.Demo;
+using Throttling.Workload;
+using Throttling.Workload.Approaches;
+
+DemoOptions? options = DemoOptions.Parse(args, out string? error);
+if (options is null)
+{
+    if (error is not null)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(error)}[/]");
+    }
+
+    Console.WriteLine(DemoOptions.Help);
+    return error is null ? 0 : 2;
+}
+
+// Piped or in CI, Spectre assumes 80 columns; the table needs more.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 150;
+}
+
+var settings = new WorkloadSettings(options.Requests, options.Slots, options.Rate, TimeSpan.FromMilliseconds(options.LatencyMs));
+AnsiConsole.MarkupLine($"[bold]{settings.Requests} requests[/] to a local API allowing [bold]{settings.Slots} in flight[/] and [bold]{settings.RatePerSecond}/s[/] (exact sliding window), {options.LatencyMs} ms each.");
+AnsiConsole.MarkupLine($"No client can finish faster than [bold]{settings.Bound.TotalSeconds:0.0} s[/]: max({settings.Requests} x {options.LatencyMs} ms / {settings.Slots} slots, {settings.Requests} / {settings.RatePerSecond} per s).");
+AnsiConsole.WriteLine();
+
+IApproach[] approaches = { new NaiveFanOut(), new StandardResilienceHandler(), new GeneratedThrottledClient() };
+var results = new List<RunResult>();
+await AnsiConsole.Progress()
+    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+    .StartAsync(async context =>
+    {
+        foreach (IApproach approach in approaches)
+        {
+            ProgressTask task = context.AddTask(Markup.Escape(approach.Name), maxValue: settings.Requests);
+            var progress = new Progress<RunProgress>(p =>
+            {
+                task.Value = p.Completed + p.Failed;
+                task.Description = $"{Markup.Escape(approach.Name),-30} [green]{p.Completed} ok[/] [red]{p.Failed} failed[/] [yellow]{p.TooManyRequests} x 429[/]";
+            });
+            results.Add(await WorkloadRunner.RunAsync(approach, settings, progress));
+            task.StopTask();
+        }
+    });
+
+var table = new Table().Border(TableBorder.Rounded).Title("What the server saw, and what the caller got");
+foreach (string column in new[] { "approach", "completed", "failed", "429s", "retries sent", "makespan", "bound", "makespan/bound", "p50", "p99" })
+{
+    table.AddColumn(new TableColumn(column).RightAligned());
+}
+
+foreach (RunResult result in results)
+{
+    string ratio = result.Failed > 0 ? $"[red]{result.MakespanOverBound:0.00}[/] (incomplete)" : $"{result.MakespanOverBound:0.00}";
+    table.AddRow(
+        Markup.Escape(result.Approach),
+        result.Completed.ToString(CultureInfo.InvariantCulture),
+        result.Failed == 0 ? "0" : $"[red]{result.Failed}[/]",
+        result.TooManyRequests.ToString(CultureInfo.InvariantCulture),
+        result.Retries.ToString(CultureInfo.InvariantCulture),
+        $"{result.Makespan.TotalSeconds:0.0} s",
+        $"{result.Settings.Bound.TotalSeconds:0.0} s",
+        ratio,
+        $"{result.P50.TotalMilliseconds:0} ms",
+        $"{result.P99.TotalMilliseconds:0} ms");
+}
+
+AnsiConsole.Write(table);
+
+try
+{
+    (string png, string svg) = Chart.Write(results, options.Output);
+    AnsiConsole.MarkupLine($"Chart: [link]{Markup.Escape(png)}[/] and {Markup.Escape(svg)}");
+}
+catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
+{
+    AnsiConsole.MarkupLine($"[yellow]No chart: {Markup.Escape(exception.Message)}[/]");
+}
+
+return 0;

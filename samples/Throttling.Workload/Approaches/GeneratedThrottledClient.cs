@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Refit;
+
+namespace Throttling.Workload.Approaches;
+
+/// <summary>
+/// The Refit client behind its generated <c>ThrottledItemsApi</c>, registered with <c>AddThrottled</c>, its limits set from
+/// configuration to the plan the server enforces. The application code is the same naive fan-out.
+/// </summary>
+public sealed class GeneratedThrottledClient : IApproach
+{
+    public string Name => "Throttling (generated client)";
+
+    public IApproachClient CreateClient(Uri baseAddress, WorkloadSettings settings, CallCounter counter)
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Throttling:ItemsApi:Slots"] = settings.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Throttling:ItemsApi:RateLimits:0:Permits"] = settings.RatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Throttling:ItemsApi:RateLimits:0:Window"] = "1s",
+            })
+            .Build();
+
+        var services = new ServiceCollection();
+        services.AddRefitGeneratedClient<IItemsApi>()
+            .ConfigureHttpClient(c => c.BaseAddress = baseAddress)
+            .ConfigurePrimaryHttpMessageHandler(HttpClients.Transport)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => counter);
+        services.AddThrottled<IItemsApi>();
+        services.AddThrottling(configuration);
+        ServiceProvider provider = services.BuildServiceProvider();
+        return new Client(provider, provider.GetRequiredService<IItemsApi>());
+    }
+
+    private sealed class Client(ServiceProvider provider, IItemsApi api) : IApproachClient
+    {
+        public async Task<bool> CallAsync(string id, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await api.GetItemAsync(id, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception exception) when (exception is ApiException or HttpRequestException or ThrottlingRejectedException)
+            {
+                return false;
+            }
+        }
+
+        public async ValueTask DisposeAsync() => await provider.DisposeAsync().ConfigureAwait(false);
+    }
+}

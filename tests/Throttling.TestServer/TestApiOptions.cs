@@ -1,0 +1,39 @@
+namespace Throttling.TestServer;
+
+/// <summary>How the local API limits its callers, and how slowly it answers.</summary>
+public sealed record TestApiOptions
+{
+    /// <summary>Requests the server works on at once; the next one is refused. 0 for no limit.</summary>
+    public int ConcurrencyLimit { get; init; } = 20;
+
+    /// <summary>The status a request over the concurrency limit gets: 429 or 503.</summary>
+    public int OverConcurrencyStatus { get; init; } = 429;
+
+    /// <summary>Requests accepted in any window of <see cref="RateWindow"/> (an exact sliding window). 0 for no limit.</summary>
+    public int RatePermits { get; init; }
+
+    /// <summary>The rate limit's window.</summary>
+    public TimeSpan RateWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long each accepted request takes.</summary>
+    public Latency Latency { get; init; } = Latency.Fixed(TimeSpan.FromMilliseconds(100));
+
+    /// <summary>How refusals say when to come back.</summary>
+    public RetryAfterFormat RetryAfter { get; init; } = RetryAfterFormat.Seconds;
+
+    /// <summary>Whether answers carry the IETF <c>RateLimit</c> and <c>RateLimit-Policy</c> headers.</summary>
+    public bool RateLimitHeaders { get; init; } = true;
+}
+
+/// <summary>How a 429 says when to retry.</summary>
+public enum RetryAfterFormat
+{
+    /// <summary>No Retry-After header.</summary>
+    None,
+
+    /// <summary><c>Retry-After: 2</c>.</summary>
+    Seconds,
+
+    /// <summary><c>Retry-After: Wed, 21 Oct 2026 07:28:00 GMT</c>.</summary>
+    HttpDate,
+}
