@@ -24,6 +24,9 @@ internal static class AsyncContext
                     return true;
                 case LockStatementSyntax:
                 case MemberDeclarationSyntax:
+                case QueryClauseSyntax:
+                case SelectOrGroupClauseSyntax:
+                case CatchFilterClauseSyntax:
                     return false;
             }
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -16,6 +17,8 @@ namespace Throttling.CodeFixes;
 /// THR001: bounds a projection fan-out. With the Throttling runtime referenced, <c>Task.WhenAll(items.Select(f))</c> becomes
 /// <c>FanOut.WhenAll(items, f, maxConcurrency: 8)</c>, which keeps the results and their order. Without it, an awaited
 /// fan-out whose results are not used becomes <c>Parallel.ForEachAsync</c> with <c>MaxDegreeOfParallelism = 8</c>.
+/// Both stop starting items after the first failure, where <c>Task.WhenAll</c> started them all: a change the rule page
+/// states.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DoNotFanOutUnboundedCodeFixProvider))]
 public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
@@ -87,7 +90,9 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
                 SyntaxFactory.Argument(body),
             })));
 
-    // x => F(x) becomes async (x, _) => await F(x); async x => body becomes async (x, _) => body.
+    // x => F(x) becomes async (x, cancellationToken) => await F(x); async x => body becomes async (x, cancellationToken) => body.
+    // Not offered for typed parameters, bodies that return a value (ForEachAsync's body returns none), or bodies that
+    // already use the name.
     private static ParenthesizedLambdaExpressionSyntax? ParallelBody(ExpressionSyntax selector)
     {
         ParameterSyntax? item = selector switch
@@ -96,7 +101,9 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
             ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized => parenthesized.ParameterList.Parameters[0],
             _ => null,
         };
-        if (item is null || selector is not LambdaExpressionSyntax lambda)
+        if (item is null || item.Type is not null || selector is not LambdaExpressionSyntax lambda
+            || lambda.Body.DescendantNodesAndSelf().OfType<ReturnStatementSyntax>().Any(r => r.Expression is not null)
+            || lambda.Body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == "cancellationToken"))
         {
             return null;
         }
@@ -113,7 +120,7 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
             body = SyntaxFactory.AwaitExpression(expression.WithoutTrivia());
         }
 
-        ParameterListSyntax parameters = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[] { item.WithoutTrivia(), SyntaxFactory.Parameter(SyntaxFactory.Identifier("_")) }));
+        ParameterListSyntax parameters = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[] { item.WithoutTrivia(), SyntaxFactory.Parameter(SyntaxFactory.Identifier("cancellationToken")) }));
         return SyntaxFactory.ParenthesizedLambdaExpression(parameters, body)
             .WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space));
     }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -14,8 +15,9 @@ namespace Throttling.CodeFixes;
 
 /// <summary>
 /// THR005: <c>Parallel.ForEach(items, async x => ...)</c> in async code becomes an awaited <c>Parallel.ForEachAsync</c>, and a
-/// local <c>Action</c> holding an async lambda becomes a <c>Func&lt;Task&gt;</c> when it is only ever invoked. Nothing is offered
-/// where the rewrite could change meaning (List&lt;T&gt;.ForEach, delegates handed to other code).
+/// local <c>Action</c> holding an async lambda becomes a <c>Func&lt;Task&gt;</c> whose calls are awaited, when it is only ever
+/// called where it can be awaited. Nothing is offered where the rewrite could change meaning (List&lt;T&gt;.ForEach,
+/// delegates handed to other code, calls that cannot await).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider))]
 public sealed class DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider : CodeFixProvider
@@ -53,16 +55,18 @@ public sealed class DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider : CodeFixP
                 && SymbolEqualityComparer.Default.Equals(method.ContainingType, parallel)
                 && parallel.GetMembers("ForEachAsync").Length > 0
                 && AsyncContext.CanAwait(forEach)
-                && SingleParameter(lambda) is { } item)
+                && SingleParameter(lambda) is { } item
+                && !lambda.Body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == "cancellationToken"))
             {
                 context.RegisterCodeFix(CodeAction.Create(ParallelTitle, ct => ToForEachAsync(context.Document, forEach, lambda, item, ct), equivalenceKey: ParallelTitle), diagnostic);
             }
             else if (lambda.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: var type, Variables.Count: 1 } } declarator }
                 && model.GetDeclaredSymbol(declarator, context.CancellationToken) is ILocalSymbol local
-                && local.Type is INamedTypeSymbol { DelegateInvokeMethod.ReturnsVoid: true } action
-                && OnlyInvoked(local, declarator, model, context.CancellationToken))
+                && local.Type is INamedTypeSymbol { DelegateInvokeMethod: { ReturnsVoid: true } invoke } action
+                && invoke.Parameters.All(p => p.RefKind == RefKind.None)
+                && AwaitableCalls(local, declarator, model, context.CancellationToken) is { } calls)
             {
-                context.RegisterCodeFix(CodeAction.Create(FuncTitle, ct => ToFunc(context.Document, type, action, ct), equivalenceKey: FuncTitle), diagnostic);
+                context.RegisterCodeFix(CodeAction.Create(FuncTitle, ct => ToFunc(context.Document, type, action, calls, ct), equivalenceKey: FuncTitle), diagnostic);
             }
         }
     }
@@ -74,21 +78,42 @@ public sealed class DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider : CodeFixP
         _ => null,
     };
 
-    // Every use of the local is a call: changing its type to return a Task breaks nothing that reads it.
-    private static bool OnlyInvoked(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model, CancellationToken cancellationToken)
+    // Every use of the local is a call made as a statement where it can be awaited: the calls then await the Task the
+    // delegate now returns, so its exceptions still reach someone. Null when any use is something else.
+    private static InvocationExpressionSyntax[]? AwaitableCalls(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model, CancellationToken cancellationToken)
     {
         SyntaxNode? scope = declarator.FirstAncestorOrSelf<BlockSyntax>();
-        return scope is not null && scope.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Where(n => n.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, local))
-            .All(n => n.Parent is InvocationExpressionSyntax { Parent: ExpressionStatementSyntax }
-                || n.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Parent: InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } });
+        if (scope is null)
+        {
+            return null;
+        }
+
+        var calls = new List<InvocationExpressionSyntax>();
+        foreach (IdentifierNameSyntax use in scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(n => n.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, local)))
+        {
+            InvocationExpressionSyntax? call = use.Parent switch
+            {
+                InvocationExpressionSyntax invocation => invocation,
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Parent: InvocationExpressionSyntax invocation } => invocation,
+                _ => null,
+            };
+            if (call?.Parent is not ExpressionStatementSyntax || !AsyncContext.CanAwait(call))
+            {
+                return null;
+            }
+
+            calls.Add(call);
+        }
+
+        return calls.ToArray();
     }
 
     private static async Task<Document> ToForEachAsync(Document document, InvocationExpressionSyntax forEach, LambdaExpressionSyntax lambda, ParameterSyntax item, CancellationToken cancellationToken)
     {
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        // Lambda parameters are all typed or all untyped.
-        ParameterSyntax token = SyntaxFactory.Parameter(SyntaxFactory.Identifier("_"));
+        // Lambda parameters are all typed or all untyped; the token's name must be new to the body.
+        ParameterSyntax token = SyntaxFactory.Parameter(SyntaxFactory.Identifier("cancellationToken"));
         if (item.Type is not null)
         {
             token = token.WithType(SyntaxFactory.ParseTypeName("global::System.Threading.CancellationToken ").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
@@ -106,13 +131,18 @@ public sealed class DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider : CodeFixP
         return await Imports.WithRootAsync(document, root.ReplaceNode(forEach, awaited), cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<Document> ToFunc(Document document, TypeSyntax type, INamedTypeSymbol action, CancellationToken cancellationToken)
+    private static async Task<Document> ToFunc(Document document, TypeSyntax type, INamedTypeSymbol action, InvocationExpressionSyntax[] calls, CancellationToken cancellationToken)
     {
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
         string arguments = string.Concat(action.DelegateInvokeMethod!.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ", "));
         TypeSyntax func = SyntaxFactory.ParseTypeName($"global::System.Func<{arguments}global::System.Threading.Tasks.Task>")
             .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)
             .WithTriviaFrom(type);
-        return await Imports.WithRootAsync(document, root.ReplaceNode(type, func), cancellationToken).ConfigureAwait(false);
+        SyntaxNode updated = root.ReplaceNodes(
+            calls.Cast<SyntaxNode>().Append(type),
+            (original, rewritten) => original == type
+                ? func
+                : SyntaxFactory.AwaitExpression(((ExpressionSyntax)rewritten).WithoutTrivia()).WithTriviaFrom(rewritten));
+        return await Imports.WithRootAsync(document, updated, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -48,14 +48,16 @@ public sealed class ReleaseSlotOnEveryPathCodeFixProvider : CodeFixProvider
             diagnostic.Properties.TryGetValue(ReleaseSlotOnEveryPathAnalyzer.KindProperty, out string? kind);
             switch (kind)
             {
-                case Kinds.WaitInsideTry when block.Parent is TryStatementSyntax tryStatement && block.Statements.First() == statement && tryStatement.Parent is BlockSyntax:
+                // A catch on that try would stop seeing a cancelled wait, so only a try/finally is rewritten.
+                case Kinds.WaitInsideTry when block.Parent is TryStatementSyntax { Catches.Count: 0 } tryStatement && block.Statements.First() == statement && tryStatement.Parent is BlockSyntax:
                     Register(context, diagnostic, MoveWaitTitle, ct => MoveBeforeTry(context.Document, statement, tryStatement, ct));
                     break;
-                case Kinds.ReleaseNotInFinally when ReleaseAfter(statement, block) is { } release:
+                case Kinds.ReleaseNotInFinally when ReleaseAfter(statement, block) is { } release && CanWrap(block, statement, release):
                     Register(context, diagnostic, FinallyTitle, ct => WrapInTryFinally(context.Document, block, statement, release, ct));
                     break;
                 case Kinds.LeaseNotDisposed when statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } declaration
-                    && declaration.Declaration.Variables.Count == 1:
+                    && declaration.Declaration.Variables.Count == 1
+                    && CanDeclareWithUsing(block, declaration):
                     Register(context, diagnostic, UsingTitle, ct => DeclareWithUsing(context.Document, block, declaration, ct));
                     break;
             }
@@ -74,6 +76,36 @@ public sealed class ReleaseSlotOnEveryPathCodeFixProvider : CodeFixProvider
             .FirstOrDefault(s => s.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release" } access }
                 && access.Expression.ToString() == semaphore);
     }
+
+    // The statements between the wait and the release move into a try: none may release again (that would release twice)
+    // or declare a local that code after the release still reads (it would leave its scope).
+    private static bool CanWrap(BlockSyntax block, StatementSyntax wait, ExpressionStatementSyntax release)
+    {
+        StatementSyntax[] region = block.Statements.SkipWhile(s => s != wait).Skip(1).TakeWhile(s => s != release).ToArray();
+        string semaphore = ((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)release.Expression).Expression).Expression.ToString();
+        bool releasesAgain = region.Any(s => s.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Any(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release" } access && access.Expression.ToString() == semaphore));
+        HashSet<string> declared = new(region.OfType<LocalDeclarationStatementSyntax>().SelectMany(d => d.Declaration.Variables).Select(v => v.Identifier.ValueText));
+        bool readLater = block.Statements.SkipWhile(s => s != release).Skip(1)
+            .Any(s => s.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => declared.Contains(n.Identifier.ValueText)));
+        return !releasesAgain && !readLater;
+    }
+
+    // A using declaration holds the lease to the end of the block: right only when it was disposed there anyway (or
+    // never), and the local is not assigned again (a using local cannot be).
+    private static bool CanDeclareWithUsing(BlockSyntax block, LocalDeclarationStatementSyntax declaration)
+    {
+        string lease = declaration.Declaration.Variables[0].Identifier.ValueText;
+        StatementSyntax[] after = block.Statements.SkipWhile(s => s != declaration).Skip(1).ToArray();
+        StatementSyntax? dispose = after.FirstOrDefault(s => IsDisposeOf(s, lease));
+        bool reassigned = after.Any(s => s.DescendantNodesAndSelf().OfType<AssignmentExpressionSyntax>()
+            .Any(a => a.Left is IdentifierNameSyntax { Identifier.ValueText: var name } && name == lease));
+        return !reassigned && (dispose is null || dispose == after[after.Length - 1]);
+    }
+
+    private static bool IsDisposeOf(StatementSyntax statement, string lease)
+        => statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Dispose", Expression: IdentifierNameSyntax target } } }
+            && target.Identifier.ValueText == lease;
 
     private static async Task<Document> MoveBeforeTry(Document document, StatementSyntax wait, TryStatementSyntax tryStatement, CancellationToken cancellationToken)
     {
@@ -115,8 +147,7 @@ public sealed class ReleaseSlotOnEveryPathCodeFixProvider : CodeFixProvider
         foreach (StatementSyntax statement in block.Statements)
         {
             // The explicit Dispose the using now makes redundant.
-            if (statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Dispose", Expression: IdentifierNameSyntax target } } }
-                && target.Identifier.ValueText == lease)
+            if (IsDisposeOf(statement, lease))
             {
                 continue;
             }

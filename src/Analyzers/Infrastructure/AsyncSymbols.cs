@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Throttling.Analyzers.Infrastructure;
@@ -120,7 +121,27 @@ internal sealed class AsyncSymbols
         }
 
         return (comparer.Equals(returned.OriginalDefinition, TaskOfT) || comparer.Equals(returned.OriginalDefinition, ValueTaskOfT))
-            && (comparer.Equals(returned.TypeArguments[0].OriginalDefinition, result.OriginalDefinition)
-                || returned.TypeArguments[0] is ITypeParameterSymbol && result is ITypeParameterSymbol);
+            && SameType(returned.TypeArguments[0], result);
+    }
+
+    /// <summary>
+    /// The same type in a method and in its async twin: equal, or built the same way, with the methods' own type
+    /// parameters matched by position (<c>Func&lt;T, R&gt;</c> is not <c>Func&lt;T, Task&lt;R&gt;&gt;</c>).
+    /// </summary>
+    public static bool SameType(ITypeSymbol left, ITypeSymbol right)
+    {
+        switch (left)
+        {
+            case ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } typeParameter:
+                return right is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } other && typeParameter.Ordinal == other.Ordinal;
+            case IArrayTypeSymbol array:
+                return right is IArrayTypeSymbol otherArray && array.Rank == otherArray.Rank && SameType(array.ElementType, otherArray.ElementType);
+            case INamedTypeSymbol { IsGenericType: true } generic when right is INamedTypeSymbol { IsGenericType: true } otherGeneric:
+                return SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, otherGeneric.OriginalDefinition)
+                    && generic.TypeArguments.Length == otherGeneric.TypeArguments.Length
+                    && generic.TypeArguments.Zip(otherGeneric.TypeArguments, SameType).All(same => same);
+            default:
+                return SymbolEqualityComparer.Default.Equals(left, right);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Throttling.Analyzers.Infrastructure;
@@ -61,20 +62,26 @@ internal sealed class FanOutBounds
             case IInvocationOperation invocation when invocation.TargetMethod.ContainingType is { } type
                 && SymbolEqualityComparer.Default.Equals(type, _symbols.Enumerable):
                 return IsBoundedQuery(invocation, hops);
+            case { Syntax: CollectionExpressionSyntax collection }:
+                // ["a", "b"]: its size is written down, unless it spreads another collection into it.
+                return collection.Elements.Count <= _maxFanOut && !collection.Elements.Any(e => e is SpreadElementSyntax);
             default:
                 return false;
         }
     }
 
-    /// <summary>Whether each task waits on a semaphore or limiter, or calls a client whose slots bound it.</summary>
+    /// <summary>
+    /// Whether each task waits on a semaphore or limiter or calls a client whose slots bound it, or the items are the
+    /// receivers of the calls (<c>handlers.Select(h => h.HandleAsync(e))</c>: one call per component, not per datum).
+    /// </summary>
     public bool IsLimited(IOperation selector)
     {
         switch (OperationScope.Unwrap(selector))
         {
             case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
-                return IsLimitedBody(lambda.Body);
+                return IsLimitedBody(lambda.Body) || CallsEachItem(lambda);
             case IAnonymousFunctionOperation lambda:
-                return IsLimitedBody(lambda.Body);
+                return IsLimitedBody(lambda.Body) || CallsEachItem(lambda);
             case IDelegateCreationOperation { Target: IMethodReferenceOperation reference }:
                 return ThrottledTypes.IsSlotBounded(reference.Method.ContainingType, _symbols.Throttling);
             default:
@@ -97,27 +104,88 @@ internal sealed class FanOutBounds
                 continue;
             }
 
-            ILoopOperation? loop = EnclosingLoop(add);
-            if (loop is null || IsLimited(add.Arguments[0].Value) || IsLimitedBody(add.Arguments[0].Value) || LoopWaitsOnGate(loop, add))
+            if (IsLimited(add.Arguments[0].Value) || IsLimitedBody(add.Arguments[0].Value))
             {
                 continue;
             }
 
-            IOperation? source = loop switch
+            // Every loop around the Add multiplies the tasks; the first unbounded one that nothing gates is the fan-out.
+            for (ILoopOperation? loop = EnclosingLoop(add); loop is not null; loop = EnclosingLoop(loop))
             {
-                IForEachLoopOperation forEach when !IsBounded(forEach.Collection) => forEach.Collection,
-                IForLoopOperation { Condition: IBinaryOperation { RightOperand: var limit } } when limit.ConstantValue is not { HasValue: true, Value: int n } || n > _maxFanOut => limit,
-                IForLoopOperation { Condition: null } forLoop => forLoop,
-                IWhileLoopOperation whileLoop => whileLoop.Condition ?? whileLoop,
-                _ => null,
-            };
-            if (source is not null)
-            {
-                return source;
+                if (LoopWaitsOnGate(loop, add) || DrainsInBatches(loop, list))
+                {
+                    break;
+                }
+
+                if (UnboundedSource(loop) is { } source)
+                {
+                    return source;
+                }
             }
         }
 
         return null;
+    }
+
+    // foreach over a collection that is not bounded, or a for loop counting to a collection's size. Other loops (a
+    // worker pool sized by ProcessorCount, a while loop draining a channel) are not taken for fan-out.
+    private IOperation? UnboundedSource(ILoopOperation loop) => loop switch
+    {
+        IForEachLoopOperation forEach when !IsBounded(forEach.Collection) => forEach.Collection,
+        IForLoopOperation { Condition: IBinaryOperation { RightOperand: var limit } } when IsCollectionSize(limit) => limit,
+        _ => null,
+    };
+
+    private static bool IsCollectionSize(IOperation value)
+        => OperationScope.Unwrap(value) switch
+        {
+            IPropertyReferenceOperation { Property.Name: "Count" or "Length" or "LongLength" } => true,
+            IInvocationOperation { TargetMethod.Name: "Count" or "LongCount" } => true,
+            _ => false,
+        };
+
+    // if (tasks.Count >= N) { await Task.WhenAll(tasks); tasks.Clear(); }: the loop bounds its own fan-out.
+    private bool DrainsInBatches(ILoopOperation loop, ILocalSymbol list)
+        => loop.Body.Descendants().Any(o => o is IAwaitOperation awaited
+            && OperationScope.Unwrap(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAll" or "WhenAny", IsStatic: true } drain } whenAll
+            && SymbolEqualityComparer.Default.Equals(drain.ContainingType, _symbols.Task)
+            && whenAll.Arguments.Any(a => SymbolEqualityComparer.Default.Equals(OperationScope.ReferencedSymbol(StripMaterialization(a.Value)), list)));
+
+    // tasks.ToArray() and tasks.ToList(), whether List<T>'s own or Enumerable's, stand for tasks.
+    internal static IOperation StripMaterialization(IOperation value)
+    {
+        value = OperationScope.Unwrap(value);
+        while (value is IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" } materialized)
+        {
+            value = OperationScope.Unwrap(materialized.Instance ?? materialized.Arguments.FirstOrDefault()?.Value ?? materialized);
+            if (value == materialized)
+            {
+                break;
+            }
+        }
+
+        return value;
+    }
+
+    // h => h.HandleAsync(e): each item is the receiver of its own call.
+    private static bool CallsEachItem(IAnonymousFunctionOperation lambda)
+    {
+        IOperation? body = lambda.Body.Operations.Length == 1 ? lambda.Body.Operations[0] : null;
+        IOperation? value = body switch
+        {
+            IReturnOperation { ReturnedValue: { } returned } => returned,
+            IExpressionStatementOperation statement => statement.Operation,
+            _ => null,
+        };
+        if (value is not null && OperationScope.Unwrap(value) is IAwaitOperation awaited)
+        {
+            value = awaited.Operation;
+        }
+
+        return value is not null
+            && OperationScope.Unwrap(value) is IInvocationOperation { Instance: { } receiver }
+            && OperationScope.Unwrap(receiver) is IParameterReferenceOperation parameter
+            && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol);
     }
 
     private bool IsBoundedQuery(IInvocationOperation query, int hops)

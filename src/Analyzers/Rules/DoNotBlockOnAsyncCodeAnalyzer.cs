@@ -69,6 +69,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
         private readonly AsyncSymbols _symbols;
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _twins = new(SymbolEqualityComparer.Default);
+        private System.Func<IMethodSymbol, IMethodSymbol?>? _findTwin;
         private IMethodSymbol? _entryPoint;
         private bool _entryPointKnown;
 
@@ -98,7 +99,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
             SymbolEqualityComparer comparer = SymbolEqualityComparer.Default;
             INamedTypeSymbol? type = method.ContainingType?.OriginalDefinition;
 
-            if (comparer.Equals(type, _symbols.Task) && method.Name == "Wait" && invocation.Instance is { } waited)
+            if (comparer.Equals(type, _symbols.Task) && method.Name == "Wait" && invocation.Instance is { } waited && !HasZeroTimeout(invocation))
             {
                 ReportBlockingOn(context, waited, Kinds.Wait, "'Task.Wait' blocks until the task completes; await it instead");
             }
@@ -125,6 +126,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
                 }
             }
             else if (OperationScope.IsInAsyncFunction(invocation, context.ContainingSymbol)
+                && !HasZeroTimeout(invocation)
                 && TwinOf(method) is { } twin
                 && !_symbols.IsConsoleWriter(invocation.Instance)
                 && !IsExempt(context, invocation))
@@ -132,6 +134,12 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
                 Report(context, invocation, Kinds.Twin, $"'{method.Name}' blocks in async code; await '{twin.Name}' instead", twin.Name);
             }
         }
+
+        // Wait(0) and Wait(TimeSpan.Zero) only ask whether something is ready: they never block.
+        private static bool HasZeroTimeout(IInvocationOperation invocation)
+            => invocation.Arguments.Any(a => a.Parameter?.Name is "millisecondsTimeout" or "timeout"
+                && (OperationScope.Unwrap(a.Value).ConstantValue is { HasValue: true, Value: 0 }
+                    || OperationScope.Unwrap(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } }));
 
         private void ReportBlockingOn(OperationAnalysisContext context, IOperation task, string kind, string message)
         {
@@ -241,9 +249,14 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
 
             foreach (IOperation argument in combined.Arguments.Select(a => OperationScope.Unwrap(a.Value)))
             {
-                IEnumerable<IOperation> elements = argument is IArrayCreationOperation { Initializer: { } initializer }
-                    ? initializer.ElementValues
-                    : new[] { argument };
+                // Task.WhenAll(a, b) binds to params Task[] (an array creation) or, from .NET 9, to params
+                // ReadOnlySpan<Task> (a collection expression, whose operation Roslyn 4.8 cannot name: read its children).
+                IEnumerable<IOperation> elements = argument switch
+                {
+                    IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+                    _ when OperationScope.ReferencedSymbol(argument) is null => argument.ChildOperations,
+                    _ => new[] { argument },
+                };
                 foreach (IOperation element in elements)
                 {
                     ISymbol? awaitedSymbol = OperationScope.ReferencedSymbol(element);
@@ -387,11 +400,13 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
 
         // MAsync with M's parameters (plus an optional CancellationToken) and a task of M's result, on M's type.
         private IMethodSymbol? TwinOf(IMethodSymbol method)
-            => _twins.GetOrAdd(method.OriginalDefinition, FindTwin);
+            => _twins.GetOrAdd(method.OriginalDefinition, _findTwin ??= FindTwin);
 
         private IMethodSymbol? FindTwin(IMethodSymbol method)
         {
-            if (method.Name == "Dispose" || _symbols.IsTaskLike(method.ReturnType.OriginalDefinition as INamedTypeSymbol) || method.ContainingType is null
+            // Dispose: using handles it. Add/AddRange: EF Core's AddAsync exists for special value generators only, and
+            // its documentation advises the synchronous methods.
+            if (method.Name is "Dispose" or "Add" or "AddRange" || _symbols.IsTaskLike(method.ReturnType.OriginalDefinition as INamedTypeSymbol) || method.ContainingType is null
                 || _symbols.IsInMemory(method.ContainingType) || method.MethodKind != MethodKind.Ordinary)
             {
                 return null;
@@ -425,11 +440,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
 
             for (int i = 0; i < method.Parameters.Length; i++)
             {
-                ITypeSymbol expected = method.Parameters[i].Type;
-                ITypeSymbol actual = twin.Parameters[i].Type;
-                bool same = SymbolEqualityComparer.Default.Equals(expected.OriginalDefinition, actual.OriginalDefinition)
-                    || (expected is ITypeParameterSymbol e && actual is ITypeParameterSymbol a && e.Ordinal == a.Ordinal);
-                if (!same || method.Parameters[i].RefKind != twin.Parameters[i].RefKind)
+                if (!AsyncSymbols.SameType(method.Parameters[i].Type, twin.Parameters[i].Type) || method.Parameters[i].RefKind != twin.Parameters[i].RefKind)
                 {
                     return false;
                 }

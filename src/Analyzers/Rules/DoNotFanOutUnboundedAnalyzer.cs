@@ -71,7 +71,7 @@ public sealed class DoNotFanOutUnboundedAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (tasks is ILocalReferenceOperation list && bounds.FindUnboundedLoopAdd(list.Local, invocation) is { } loopSource)
+        if (FanOutBounds.StripMaterialization(tasks) is ILocalReferenceOperation list && bounds.FindUnboundedLoopAdd(list.Local, invocation) is { } loopSource)
         {
             Report(context, invocation, loopSource, isProjection: false);
         }

@@ -34,9 +34,10 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
         "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync", "GetFromJsonAsync",
     };
 
+    // AddTransientHttpErrorPolicy is not here: it handles 5xx and 408, never 429.
     private static readonly HashSet<string> ResilienceMethods = new()
     {
-        "AddStandardResilienceHandler", "AddResilienceHandler", "AddStandardHedgingHandler", "AddPolicyHandler", "AddTransientHttpErrorPolicy",
+        "AddStandardResilienceHandler", "AddResilienceHandler", "AddStandardHedgingHandler", "AddPolicyHandler",
     };
 
     /// <inheritdoc />
@@ -74,7 +75,6 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
     {
         INamedTypeSymbol? owner = context.OwningSymbol.ContainingType;
         bool inHandler = symbols.IsDelegatingHandler(owner);
-        bool inThrottledClient = ThrottledTypes.IsThrottledClientOrImplementation(owner, symbols.Throttling);
         var calls = new List<IInvocationOperation>();
         bool checksSuccess = false;
         bool handlesTooMany = false;
@@ -143,7 +143,8 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
                 handledElsewhere.Value = true;
             }
 
-            if (!checksSuccess || handlesTooMany || inHandler || inThrottledClient)
+            if (!checksSuccess || handlesTooMany || inHandler || calls.Count == 0
+                || ThrottledTypes.IsThrottledClientOrImplementation(owner, symbols.Throttling))
             {
                 return;
             }

@@ -49,11 +49,13 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
 
         IOperation[] inFunction = OperationScope.OwnDescendants(OperationScope.FunctionBody(loop)).ToArray();
         bool readsRetryAfter = inFunction.Any(o => o is IPropertyReferenceOperation property
-            && property.Property.Name == "RetryAfter" && http.IsResponseHeaders(property.Property.ContainingType));
+                && property.Property.Name == "RetryAfter" && http.IsResponseHeaders(property.Property.ContainingType)
+            || o is ILiteralOperation { ConstantValue: { HasValue: true, Value: string header } } && string.Equals(header, "Retry-After", System.StringComparison.OrdinalIgnoreCase));
         bool jitters = inFunction.Any(o => o is IInvocationOperation call && IsOrDerives(call.TargetMethod.ContainingType, random)
             || o is IPropertyReferenceOperation reference && IsOrDerives(reference.Property.ContainingType, random));
 
-        foreach (IInvocationOperation delay in inLoop.OfType<IInvocationOperation>().Where(call => IsDelay(call.TargetMethod, task, thread)))
+        // A delay belongs to its innermost loop, so nested loops report it once.
+        foreach (IInvocationOperation delay in inLoop.OfType<IInvocationOperation>().Where(call => IsDelay(call.TargetMethod, task, thread) && InnermostLoop(call) == loop))
         {
             string? message = !readsRetryAfter
                 ? "This retry on 429 waits without reading the server's Retry-After; wait at least that long, or throttle the client with [Backoff]"
@@ -65,6 +67,19 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryIgnoresRetryAfter, MemberNameLocation.Of(delay), message));
             }
         }
+    }
+
+    private static ILoopOperation? InnermostLoop(IOperation operation)
+    {
+        for (IOperation? current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILoopOperation loop)
+            {
+                return loop;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsDelay(IMethodSymbol method, INamedTypeSymbol task, INamedTypeSymbol? thread)

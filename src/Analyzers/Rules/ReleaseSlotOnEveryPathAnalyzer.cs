@@ -117,7 +117,7 @@ public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        bool guaranteed = releases.Any(r => IsInFinallyOfStartedTask(r, wait) || IsInFinallyOfFollowingTry(r, wait));
+        bool guaranteed = releases.Any(r => IsInFinallyOfStartedTask(r, wait) || IsInFinallyOfFollowingTry(r, wait) || IsInFinallyOfSuccessBranch(r, wait));
         if (!guaranteed)
         {
             Report(context, wait, Kinds.ReleaseNotInFinally, $"The release of '{semaphore.Name}' is not in a finally: an exception between this wait and the release leaks the slot; release it in a finally");
@@ -126,16 +126,20 @@ public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeLease(OperationAnalysisContext context, IInvocationOperation acquire)
     {
-        IOperation value = acquire.Parent is IAwaitOperation awaited ? awaited : acquire;
+        // The lease as the code receives it: through ConfigureAwait, await, conversions and parentheses.
+        IOperation value = acquire;
         IOperation? parent = value.Parent;
-        while (parent is IConversionOperation or IParenthesizedOperation)
+        while (parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation
+            || parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured && configured.Instance == value)
         {
+            value = parent;
             parent = parent.Parent;
         }
 
         switch (parent)
         {
             case IExpressionStatementOperation:
+            case ISimpleAssignmentOperation { Target: IDiscardOperation }:
                 Report(context, acquire, Kinds.LeaseNotDisposed, "This lease is dropped without being disposed, so its permits are never returned; declare it with 'using'");
                 return;
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
@@ -268,10 +272,32 @@ public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
             .Any(r => r.Parent is IReturnOperation or IArgumentOperation
                 || r.Parent is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment && assignment.Value == r);
 
+    // lease.Dispose() or lease?.Dispose() in a finally.
     private static bool IsDisposedInFinally(ILocalSymbol lease, IOperation use)
         => OperationScope.FunctionBody(use).Descendants().OfType<IInvocationOperation>()
             .Any(d => d.TargetMethod.Name == "Dispose"
-                && d.Instance is ILocalReferenceOperation local
-                && SymbolEqualityComparer.Default.Equals(local.Local, lease)
+                && DisposedLocal(d) is { } local
+                && SymbolEqualityComparer.Default.Equals(local, lease)
                 && EnclosingFinally(d) is not null);
+
+    private static ILocalSymbol? DisposedLocal(IInvocationOperation dispose) => dispose.Instance switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IConditionalAccessInstanceOperation when dispose.Parent is IConditionalAccessOperation { Operation: ILocalReferenceOperation local } => local.Local,
+        _ => null,
+    };
+
+    // if (await s.WaitAsync(t)) { try { ... } finally { s.Release(); } }: the slot is held only on the success branch.
+    private static bool IsInFinallyOfSuccessBranch(IOperation release, IOperation wait)
+    {
+        if (EnclosingFinally(release)?.Parent is not ITryOperation tryOperation
+            || StatementOf(wait) is not IConditionalOperation { WhenTrue: var success } condition
+            || !condition.Condition.Syntax.Span.Contains(wait.Syntax.Span))
+        {
+            return false;
+        }
+
+        IOperation first = success is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[0] : success;
+        return first == tryOperation;
+    }
 }

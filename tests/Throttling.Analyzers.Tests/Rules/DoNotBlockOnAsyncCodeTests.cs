@@ -128,6 +128,43 @@ public class DoNotBlockOnAsyncCodeTests
             """);
 
     [Fact]
+    public Task On_NET_10_a_task_awaited_through_WhenAll_of_a_params_span_is_complete()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            public class Service
+            {
+                public async Task<int> Run(Task<int> u, Task<int> v, Task<int> w)
+                {
+                    await Task.WhenAll(u, v);
+                    return u.Result + v.Result + w.{|THR002:Result|};
+                }
+            }
+            """, references: TestReferences.Net100);
+
+    [Fact]
+    public Task Twins_must_match_every_type_argument_and_polls_never_block()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            public class Cache
+            {
+                public TValue GetOrCreate<TValue>(string key, Func<string, TValue> create) => create(key);
+                public Task<TValue> GetOrCreateAsync<TValue>(string key, Func<string, Task<TValue>> create) => create(key);
+                public List<T> Load<T>(IEnumerable<T> items) => items.ToList();
+                public Task<List<T>> LoadAsync<T>(IEnumerable<T> items) => Task.FromResult(items.ToList());
+            }
+
+            public class Service(Cache cache, SemaphoreSlim gate)
+            {
+                public async Task Run(int[] items)
+                {
+                    cache.GetOrCreate("k", k => k.Length);
+                    cache.{|THR002:Load|}(items);
+                    if (gate.Wait(0)) gate.Release();
+                    if (gate.Wait(TimeSpan.Zero)) gate.Release();
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
     public Task A_synchronous_Main_may_block_and_an_async_one_may_not()
         => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
             public static class Program

@@ -10,6 +10,8 @@ public class DoNotFanOutUnboundedTests
 
         public interface IApi { Task<string> FetchAsync(string url); }
 
+        public interface IHandler { Task HandleAsync(IEnumerable<string> urls); }
+
         [Throttling.Slots(8)]
         public interface IThrottledApi { Task<string> FetchAsync(string url); }
         """;
@@ -37,7 +39,7 @@ public class DoNotFanOutUnboundedTests
         => Verify<DoNotFanOutUnboundedAnalyzer>.AnalyzerAsync(Usings + """
             public class Crawler
             {
-                public async Task Run(IApi api, IReadOnlyList<string> urls, int count)
+                public async Task Run(IApi api, IReadOnlyList<string> urls, IList<int> ids)
                 {
                     var tasks = new List<Task<string>>();
                     foreach (string url in urls)
@@ -48,12 +50,23 @@ public class DoNotFanOutUnboundedTests
                     await {|THR001:Task.WhenAll(tasks)|};
 
                     var more = new List<Task>();
-                    for (int i = 0; i < count; i++)
+                    for (int i = 0; i < ids.Count; i++)
                     {
-                        more.Add(api.FetchAsync("/" + i));
+                        more.Add(api.FetchAsync("/" + ids[i]));
                     }
 
-                    await {|THR001:Task.WhenAll(more)|};
+                    await {|THR001:Task.WhenAll(more.ToArray())|};
+
+                    var nested = new List<Task>();
+                    foreach (string url in urls)
+                    {
+                        for (int retry = 0; retry < 2; retry++)
+                        {
+                            nested.Add(api.FetchAsync(url));
+                        }
+                    }
+
+                    await {|THR001:Task.WhenAll(nested)|};
                 }
             }
             """ + Client);
@@ -65,7 +78,7 @@ public class DoNotFanOutUnboundedTests
             {
                 private readonly SemaphoreSlim _gate = new(8);
 
-                public async Task Run(IApi api, IThrottledApi throttled, IEnumerable<string> urls, Task<string> a, Task<string> b, IEnumerable<Task> given)
+                public async Task Run(IApi api, IThrottledApi throttled, IEnumerable<string> urls, Task<string> a, Task<string> b, IEnumerable<Task> given, IEnumerable<IHandler> handlers)
                 {
                     await Task.WhenAll(a, b);
                     await Task.WhenAll(new[] { a, b });
@@ -100,6 +113,31 @@ public class DoNotFanOutUnboundedTests
                     }
 
                     await Task.WhenAll(few);
+
+                    var workers = new List<Task>();
+                    for (int i = 0; i < Environment.ProcessorCount; i++)
+                    {
+                        workers.Add(Task.Run(() => api.FetchAsync("/work")));
+                    }
+
+                    await Task.WhenAll(workers);
+
+                    var batch = new List<Task>();
+                    foreach (string url in urls)
+                    {
+                        batch.Add(api.FetchAsync(url));
+                        if (batch.Count >= 8)
+                        {
+                            await Task.WhenAll(batch);
+                            batch.Clear();
+                        }
+                    }
+
+                    await Task.WhenAll(batch);
+
+                    await Task.WhenAll(handlers.Select(h => h.HandleAsync(urls)));
+                    string[] regions = ["us", "eu"];
+                    await Task.WhenAll(regions.Select(api.FetchAsync));
                 }
             }
             """ + Client);
@@ -156,8 +194,8 @@ public class DoNotFanOutUnboundedTests
             {
                 public async Task Run(IApi api, IEnumerable<string> urls)
                 {
-                    await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (u, _) => await api.FetchAsync(u));
-                    await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (u, _) => { await api.FetchAsync(u); });
+                    await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (u, cancellationToken) => await api.FetchAsync(u));
+                    await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (u, cancellationToken) => { await api.FetchAsync(u); });
                 }
             }
 

@@ -60,8 +60,8 @@ public class DoNotPassAsyncLambdaAsVoidDelegateTests
             {
                 public async Task Run(List<int> items, int[] more)
                 {
-                    await Parallel.ForEachAsync(items, async (item, _) => await Work(item));
-                    await Parallel.ForEachAsync(more, async (int item, CancellationToken _) => { await Work(item); });
+                    await Parallel.ForEachAsync(items, async (item, cancellationToken) => await Work(item));
+                    await Parallel.ForEachAsync(more, async (int item, CancellationToken cancellationToken) => { await Work(item); });
                 }
 
                 private static Task Work(int item) => Task.CompletedTask;
@@ -69,12 +69,12 @@ public class DoNotPassAsyncLambdaAsVoidDelegateTests
             """);
 
     [Fact]
-    public Task The_fix_returns_a_Task_from_locals_that_are_only_invoked()
+    public Task The_fix_returns_a_Task_from_locals_that_are_only_invoked_and_awaits_the_calls()
         => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer, DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider>.CodeFixAsync(
             Usings + """
             public class Service
             {
-                public void Run()
+                public async Task Run()
                 {
                     Action<int> later = {|THR005:async|} n => await Work(n);
                     Action now = {|THR005:async|} () => await Work(0);
@@ -88,12 +88,12 @@ public class DoNotPassAsyncLambdaAsVoidDelegateTests
             Usings + """
             public class Service
             {
-                public void Run()
+                public async Task Run()
                 {
                     Func<int, Task> later = async n => await Work(n);
                     Func<Task> now = async () => await Work(0);
-                    later(1);
-                    now.Invoke();
+                    await later(1);
+                    await now.Invoke();
                 }
 
                 private static Task Work(int item) => Task.CompletedTask;
@@ -111,6 +111,8 @@ public class DoNotPassAsyncLambdaAsVoidDelegateTests
                     items.ForEach({|THR005:async|} item => await Work(item));
                     Action handedOn = {|THR005:async|} () => await Work(0);
                     schedule(handedOn);
+                    Action calledFromSyncCode = {|THR005:async|} () => await Work(1);
+                    calledFromSyncCode();
                 }
 
                 private static Task Work(int item) => Task.CompletedTask;

@@ -49,6 +49,17 @@ public class HonorRetryAfterTests
                     }
                 }
 
+                public async Task<HttpResponseMessage> ReadsTheHeaderByName(string url)
+                {
+                    while (true)
+                    {
+                        HttpResponseMessage response = await http.GetAsync(url);
+                        if ((int)response.StatusCode != 429) return response;
+                        string wait = response.Headers.TryGetValues("Retry-After", out var values) ? values.First() : "1";
+                        await Task.Delay(TimeSpan.FromSeconds(double.Parse(wait)));
+                    }
+                }
+
                 public async Task Polls()
                 {
                     for (int i = 0; i < 3; i++)

@@ -62,6 +62,7 @@ public class ReleaseSlotOnEveryPathTests
                     await Work();
                     lease.Dispose();
                     await limiter.{|THR004:AcquireAsync|}();
+                    _ = await limiter.{|THR004:AcquireAsync|}().ConfigureAwait(false);
                     var attempt = limiter.{|THR004:AttemptAcquire|}();
                 }
 
@@ -120,6 +121,29 @@ public class ReleaseSlotOnEveryPathTests
                 }
 
                 public Task Enter() => _gate.WaitAsync();
+
+                public async Task SuccessBranch()
+                {
+                    if (await _gate.WaitAsync(TimeSpan.FromSeconds(1)))
+                    {
+                        try { await Work(); }
+                        finally { _gate.Release(); }
+                    }
+                }
+
+                public async Task ConditionalDispose(RateLimiter limiter)
+                {
+                    RateLimitLease? lease = null;
+                    try
+                    {
+                        lease = await limiter.AcquireAsync().ConfigureAwait(false);
+                        await Work();
+                    }
+                    finally
+                    {
+                        lease?.Dispose();
+                    }
+                }
 
                 public async Task<RateLimitLease> Leases(RateLimiter limiter)
                 {
@@ -287,6 +311,58 @@ public class ReleaseSlotOnEveryPathTests
                 }
 
                 private static Task Work() => Task.CompletedTask;
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_where_the_rewrite_would_change_meaning_or_not_compile()
+        => Verify<ReleaseSlotOnEveryPathAnalyzer, ReleaseSlotOnEveryPathCodeFixProvider>.NoCodeFixAsync(Usings + """
+            using System.Threading.RateLimiting;
+
+            public class Worker
+            {
+                private readonly SemaphoreSlim _gate = new(4);
+
+                public async Task<int> ReadsAfterTheRelease()
+                {
+                    await _gate.{|THR004:WaitAsync|}();
+                    int result = await Work();
+                    _gate.Release();
+                    return result;
+                }
+
+                public async Task ReleasesEarlyToo(bool early)
+                {
+                    await _gate.{|THR004:WaitAsync|}();
+                    if (early) { _gate.Release(); return; }
+                    await Work();
+                    _gate.Release();
+                }
+
+                public async Task CatchesCancellation(CancellationToken token)
+                {
+                    try
+                    {
+                        await _gate.{|THR004:WaitAsync|}(token);
+                        await Work();
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                public async Task DisposedMidway(RateLimiter limiter)
+                {
+                    RateLimitLease lease = await limiter.{|THR004:AcquireAsync|}();
+                    lease.Dispose();
+                    await Work();
+                }
+
+                private static Task<int> Work() => Task.FromResult(1);
             }
             """);
 }

@@ -14,6 +14,9 @@ internal static class TestReferences
     /// <summary>.NET 8 (the oldest runtime we target with the runtime package) plus Throttling itself.</summary>
     public static readonly ReferenceAssemblies Net80 = ReferenceAssemblies.Net.Net80;
 
+    /// <summary>.NET 10, where Task.WhenAll(a, b) binds to params ReadOnlySpan&lt;Task&gt;.</summary>
+    public static readonly ReferenceAssemblies Net100 = new("net10.0", new PackageIdentity("Microsoft.NETCore.App.Ref", "10.0.15"), Path.Combine("ref", "net10.0"));
+
     public static MetadataReference Throttling { get; } = MetadataReference.CreateFromFile(typeof(SlotsAttribute).Assembly.Location);
 
     /// <summary>System.Threading.RateLimiting ships as a package, not in Microsoft.NETCore.App.</summary>
@@ -32,12 +35,12 @@ internal static class TestReferences
 internal static class Verify<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    public static Task AnalyzerAsync(string source, bool withThrottling = true, bool withResilience = false, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
+    public static Task AnalyzerAsync(string source, bool withThrottling = true, bool withResilience = false, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary, ReferenceAssemblies? references = null)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
             TestCode = source,
-            ReferenceAssemblies = TestReferences.Net80,
+            ReferenceAssemblies = references ?? TestReferences.Net80,
         };
         test.TestState.OutputKind = outputKind;
         Configure(test.TestState, withThrottling, withResilience);

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Throttling.TestServer;
+using Throttling.Workload;
+using Throttling.Workload.Approaches;
+
+// The load benchmark: four approaches at three sizes against the local API. The server runs in this process and each
+// client in a child process of its own, so that "client CPU per request" is the client's alone.
+IApproach[] approaches = { new NaiveFanOut(), new StandardResilienceHandler(), new PollyPipeline(), new GeneratedThrottledClient() };
+
+if (args is ["--client", var name, var address, var requests, var slots, var rate, var latency])
+{
+    IApproach approach = approaches.Single(a => a.Name == name);
+    var clientSettings = new WorkloadSettings(Number(requests), Number(slots), Number(rate), TimeSpan.FromMilliseconds(Number(latency)));
+    ClientResult client = await WorkloadRunner.RunClientAsync(approach, new Uri(address), clientSettings);
+    Console.WriteLine(JsonSerializer.Serialize(client));
+    return 0;
+}
+
+int[] sizes = args.Length > 0 ? args.Select(Number).ToArray() : new[] { 1_000, 10_000, 50_000 };
+const int Slots = 50;
+const int Rate = 2_000;
+TimeSpan latencyPerCall = TimeSpan.FromMilliseconds(5);
+
+var table = new StringBuilder();
+table.AppendLine(CultureInfo.InvariantCulture, $"Server: {Slots} slots, {Rate}/s (exact sliding window), {latencyPerCall.TotalMilliseconds:0} ms per request; 429 with Retry-After beyond either. {Environment.ProcessorCount} cores.");
+table.AppendLine();
+table.AppendLine("| requests | approach | completed | failed | 429s | retries sent | makespan | bound | makespan / bound | client CPU / request |");
+table.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (int size in sizes)
+{
+    var settings = new WorkloadSettings(size, Slots, Rate, latencyPerCall);
+    foreach (IApproach approach in approaches)
+    {
+        await using TestApiServer server = await TestApiServer.StartAsync(settings.ServerOptions());
+        ClientResult client = await RunChildAsync(approach, server.BaseAddress, settings);
+        RunResult result = WorkloadRunner.Combine(approach.Name, settings, client, server.Log);
+        string line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {size:N0} | {result.Approach} | {result.Completed:N0} | {result.Failed:N0} | {result.TooManyRequests:N0} | {result.Retries:N0} | {result.Makespan.TotalSeconds:0.00} s | {settings.Bound.TotalSeconds:0.00} s | {result.MakespanOverBound:0.00}{(result.Failed > 0 ? " (incomplete)" : string.Empty)} | {client.CpuTime.TotalMicroseconds / size:0} µs |");
+        table.AppendLine(line);
+        Console.WriteLine(line);
+    }
+}
+
+string output = Path.GetFullPath(Path.Combine("artifacts", "load-benchmark.md"));
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+await File.WriteAllTextAsync(output, table.ToString());
+Console.WriteLine();
+Console.WriteLine(table);
+Console.WriteLine("Written to " + output);
+return 0;
+
+static int Number(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+static async Task<ClientResult> RunChildAsync(IApproach approach, Uri server, WorkloadSettings settings)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
+    foreach (string argument in new[]
+    {
+        typeof(Program).Assembly.Location, "--client", approach.Name, server.ToString(),
+        settings.Requests.ToString(CultureInfo.InvariantCulture), settings.Slots.ToString(CultureInfo.InvariantCulture),
+        settings.RatePerSecond.ToString(CultureInfo.InvariantCulture), settings.Latency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
+    })
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    using Process child = Process.Start(start)!;
+    string json = await child.StandardOutput.ReadToEndAsync();
+    await child.WaitForExitAsync();
+    return JsonSerializer.Deserialize<ClientResult>(json.Trim().Split('\n')[^1])
+        ?? throw new InvalidOperationException($"The {approach.Name} client printed nothing usable: {json}");
+}
