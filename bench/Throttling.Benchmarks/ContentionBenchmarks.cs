@@ -4,7 +4,7 @@ namespace Throttling.Benchmarks;
 
 /// <summary>16 callers contending for 4 slots, each call yielding once: throughput of the slot gate under contention.</summary>
 [MemoryDiagnoser]
-public class ContentionBenchmarks
+public sealed class ContentionBenchmarks : IDisposable
 {
     private const int Callers = 16;
     private const int CallsPerCaller = 500;
@@ -17,6 +17,13 @@ public class ContentionBenchmarks
     {
         _semaphore = new SemaphoreSlim(4);
         _throttle = new ClientThrottle(new ThrottlingPolicy("Contention", new SlotPolicy(4)));
+    }
+
+    [IterationCleanup]
+    public void Dispose()
+    {
+        _semaphore.Dispose();
+        _throttle.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Callers * CallsPerCaller, Description = "SemaphoreSlim, 16 callers, 4 slots")]

@@ -12,7 +12,7 @@ namespace Throttling.Benchmarks;
 /// with the same strategies.
 /// </summary>
 [MemoryDiagnoser]
-public class PerCallOverheadBenchmarks
+public sealed class PerCallOverheadBenchmarks : IDisposable
 {
     private readonly CompletedClient _inner = new();
     private readonly SemaphoreSlim _semaphore = new(64);
@@ -72,21 +72,28 @@ public class PerCallOverheadBenchmarks
 
     [Benchmark(Description = "Polly v8: slots")]
     public ValueTask<int> PollySlots()
-        => _pollySlots.ExecuteAsync(static (inner, _) => new ValueTask<int>(((ISlotsOnly)inner).GetAsync(1)), _inner, CancellationToken.None);
+        => _pollySlots.ExecuteAsync(static (inner, token) => new ValueTask<int>(((ISlotsOnly)inner).GetAsync(1, token)), _inner, CancellationToken.None);
 
     [Benchmark(Description = "Throttling: slots + sliding window")]
     public Task<int> ThrottlingSlotsWindow() => _slotsWindow.GetAsync(1);
 
     [Benchmark(Description = "Polly v8: slots + sliding window")]
     public ValueTask<int> PollySlotsWindow()
-        => _pollySlotsWindow.ExecuteAsync(static (inner, _) => new ValueTask<int>(((ISlotsAndWindow)inner).GetAsync(1)), _inner, CancellationToken.None);
+        => _pollySlotsWindow.ExecuteAsync(static (inner, token) => new ValueTask<int>(((ISlotsAndWindow)inner).GetAsync(1, token)), _inner, CancellationToken.None);
 
     [Benchmark(Description = "Throttling: slots + window + backoff")]
     public Task<HttpResponseMessage> ThrottlingSlotsWindowBackoff() => _slotsWindowBackoff.GetAsync(1);
 
     [Benchmark(Description = "Polly v8: slots + window + backoff")]
     public ValueTask<HttpResponseMessage> PollySlotsWindowBackoff()
-        => _pollySlotsWindowBackoff.ExecuteAsync(static (inner, _) => new ValueTask<HttpResponseMessage>(((ISlotsWindowBackoff)inner).GetAsync(1)), _inner, CancellationToken.None);
+        => _pollySlotsWindowBackoff.ExecuteAsync(static (inner, token) => new ValueTask<HttpResponseMessage>(((ISlotsWindowBackoff)inner).GetAsync(1, token)), _inner, CancellationToken.None);
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _semaphore.Dispose();
+        _concurrencyLimiter.Dispose();
+    }
 
     private static SlidingWindowRateLimiter Window() => new(new SlidingWindowRateLimiterOptions
     {

@@ -96,7 +96,7 @@ internal static class DiagnosticDescriptors
         "[{0}] has no effect here: {1}",
         Usage,
         DiagnosticSeverity.Warning,
-        "[Backoff], [Unthrottled] and method-level [RateLimit] configure a throttled client; they do nothing unless the interface carries [Slots] or [RateLimit].");
+        "[Backoff], [Unthrottled] and method-level [RateLimit] configure a throttled client; they do nothing unless the interface carries [Slots] or [RateLimit]. Below C# 9 no client is generated at all.");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description, params string[] tags)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpRoot + id + ".md", tags);

@@ -40,12 +40,4 @@ public sealed class ThrottledClientGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(withSlots, static (output, client) => output.AddSource(client.HintName, ClientEmitter.Emit(client)));
         context.RegisterSourceOutput(withRateLimitOnly, static (output, client) => output.AddSource(client.HintName, ClientEmitter.Emit(client)));
     }
-
-}
-
-internal static class IncrementalValuesProviderExtensions
-{
-    public static IncrementalValuesProvider<T> SelectNotNull<T>(this IncrementalValuesProvider<T?> source)
-        where T : class
-        => source.Where(static item => item is not null).Select(static (item, _) => item!);
 }

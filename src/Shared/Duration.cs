@@ -36,7 +36,13 @@ internal static class Duration
             return false;
         }
 
-        // decimal keeps "1.5s" and "0.1s" exact; values past TimeSpan's range are rejected, not wrapped.
+        // decimal keeps "1.5s" and "0.1s" exact; values past TimeSpan's range are rejected before the multiplication,
+        // which would overflow decimal itself for a long enough number.
+        if (number > (decimal)TimeSpan.MaxValue.Ticks / ticksPerUnit)
+        {
+            return false;
+        }
+
         decimal ticks = decimal.Round(number * ticksPerUnit, MidpointRounding.AwayFromZero);
         if (ticks <= 0 || ticks > TimeSpan.MaxValue.Ticks)
         {

@@ -14,4 +14,7 @@ internal static class LimitRules
 
     /// <summary>Zero retries is meaningful: honor cool-downs but hand every 429 straight back.</summary>
     public static bool IsValidRetryCount(int value) => value >= 0;
+
+    /// <summary>The values of <c>RateLimitKind</c>: SlidingWindow (0), FixedWindow (1) and TokenBucket (2).</summary>
+    public static bool IsValidKind(int value) => value is >= 0 and <= 2;
 }

@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis.CSharp;
+
 namespace Throttling.Generators.Tests;
 
 /// <summary>Interfaces a real codebase has; each must yield a client that compiles without a warning.</summary>
@@ -56,6 +58,21 @@ public class ShapeTests
             """
         },
         {
+            "parameters and members named like the decorator's fields",
+            """
+            using System.Threading.Tasks;
+            namespace N;
+            [Throttling.Slots(3)]
+            public interface IClient
+            {
+                Task<int> A(int _inner, int _gate);
+                [Throttling.RateLimit(1, "1s")] Task<int> Search(string _searchGate);
+                int _searchGate { get; }
+                void Reset(int _inner);
+            }
+            """
+        },
+        {
             "a generic interface with a generic method",
             """
             using System.Collections.Generic;
@@ -102,6 +119,23 @@ public class ShapeTests
             """
         },
         {
+            "interfaces nested in types that are not partial take the accessibility their namespace allows",
+            """
+            using System.Threading.Tasks;
+            namespace N;
+            internal class Hidden
+            {
+                [Throttling.Slots(2)]
+                public interface IInner { Task RunAsync(); }
+            }
+            public class Shown
+            {
+                [Throttling.Slots(2)]
+                protected internal interface IOuter { Task RunAsync(); }
+            }
+            """
+        },
+        {
             "a private interface nested in a partial type",
             """
             using System.Threading.Tasks;
@@ -143,10 +177,10 @@ public class ShapeTests
     [Fact]
     public void A_name_without_the_I_prefix_convention_is_kept_whole()
     {
-        Assert.Equal("ThrottledSerpClient", Parsing.ClientParser.ClassNameOf("ISerpClient"));
-        Assert.Equal("ThrottledInventory", Parsing.ClientParser.ClassNameOf("Inventory"));
-        Assert.Equal("ThrottledI", Parsing.ClientParser.ClassNameOf("I"));
-        Assert.Equal("ThrottledSearch", Parsing.ClientParser.ClassNameOf("Search"));
+        Assert.Equal("ThrottledSerpClient", Throttling.Roslyn.ClientPlacement.ClassNameOf("ISerpClient"));
+        Assert.Equal("ThrottledInventory", Throttling.Roslyn.ClientPlacement.ClassNameOf("Inventory"));
+        Assert.Equal("ThrottledI", Throttling.Roslyn.ClientPlacement.ClassNameOf("I"));
+        Assert.Equal("ThrottledSearch", Throttling.Roslyn.ClientPlacement.ClassNameOf("Search"));
     }
 
     [Fact]
@@ -161,6 +195,67 @@ public class ShapeTests
             """);
 
         Assert.Equal(new[] { "N.ThrottledClient.g.cs" }, run.HintNames);
+        run.AssertCompilesCleanly();
+    }
+
+    [Theory]
+    [InlineData("[Throttling.RateLimit(50, \"1m\")]")]
+    [InlineData("[Throttling.Slots(2)]")]
+    public void A_partial_interface_attributed_on_several_parts_gets_one_client_with_every_limit(string secondPart)
+    {
+        GeneratorRun run = GeneratorHarness.Run(
+            """
+            namespace N;
+            [Throttling.RateLimit(5, "1s")]
+            public partial interface IClient { System.Threading.Tasks.Task RunAsync(); }
+            """,
+            $$"""
+            namespace N;
+            {{secondPart}}
+            public partial interface IClient { System.Threading.Tasks.Task StopAsync(); }
+            """);
+
+        Assert.Equal(new[] { "N.ThrottledClient.g.cs" }, run.HintNames);
+        run.AssertCompilesCleanly();
+        string client = run.Source("N.ThrottledClient.g.cs");
+        Assert.Contains("RateLimitPolicy(5, global::System.TimeSpan.FromSeconds(1))", client, StringComparison.Ordinal);
+        Assert.Contains("StopAsync", client, StringComparison.Ordinal);
+        Assert.Contains(secondPart.Contains("Slots", StringComparison.Ordinal) ? "SlotPolicy(2" : "RateLimitPolicy(50, global::System.TimeSpan.FromMinutes(1))", client, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Below_CSharp_9_no_client_is_generated()
+    {
+        const string Source = """
+            namespace N
+            {
+                [Throttling.Slots(2)]
+                public interface IClient { System.Threading.Tasks.Task RunAsync(); }
+            }
+            """;
+        static GeneratorRun RunAt(LanguageVersion version)
+        {
+            CSharpCompilation compilation = GeneratorHarness.Compilation(Source);
+            return GeneratorHarness.Run(compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(compilation.SyntaxTrees.Select(
+                t => t.WithRootAndOptions(t.GetRoot(), GeneratorHarness.ParseOptions.WithLanguageVersion(version)))));
+        }
+
+        Assert.Empty(RunAt(LanguageVersion.CSharp8).HintNames);
+        Assert.Equal(new[] { "N.ThrottledClient.g.cs" }, RunAt(LanguageVersion.CSharp9).HintNames);
+    }
+
+    [Fact]
+    public void Clients_that_would_clash_in_their_namespace_are_not_generated()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            namespace N;
+            public class Search { [Throttling.Slots(2)] public interface IClient { Task RunAsync(); } }
+            public class Billing { [Throttling.Slots(2)] public interface IClient { Task RunAsync(); } }
+            public partial class Mail { [Throttling.Slots(2)] public interface IClient { Task RunAsync(); } }
+            """);
+
+        Assert.Equal(new[] { "N.Mail.ThrottledClient.g.cs" }, run.HintNames);
         run.AssertCompilesCleanly();
     }
 

@@ -12,6 +12,7 @@ public class DurationTests
     [InlineData("0.5ms", TimeSpan.TicksPerMillisecond / 2)]
     [InlineData("60s", TimeSpan.TicksPerMinute)]
     [InlineData("007s", 7 * TimeSpan.TicksPerSecond)]
+    [InlineData("10675199d", 10675199 * TimeSpan.TicksPerDay)]
     public void Parses_every_unit(string text, long ticks)
     {
         Assert.True(Duration.TryParse(text, out TimeSpan value));
@@ -40,6 +41,9 @@ public class DurationTests
     [InlineData("1sec")]
     [InlineData("1min")]
     [InlineData("99999999999999d")]
+    [InlineData("10675200d")]
+    [InlineData("100000000000000000000d")]
+    [InlineData("9999999999999999999999999999d")]
     public void Rejects_anything_else(string? text)
         => Assert.False(Duration.TryParse(text, out _));
 

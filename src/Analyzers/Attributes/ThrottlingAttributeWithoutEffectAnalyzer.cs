@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Throttling.Roslyn;
 
@@ -11,7 +12,8 @@ namespace Throttling.Analyzers.Attributes;
 
 /// <summary>
 /// THR104: <c>[Backoff]</c>, <c>[Unthrottled]</c> or a method's <c>[RateLimit]</c> where no throttled client reads it: on an
-/// interface without <c>[Slots]</c>/<c>[RateLimit]</c> that no throttled interface inherits, or on a class.
+/// interface without <c>[Slots]</c>/<c>[RateLimit]</c> that no throttled interface inherits, or on a class; and
+/// <c>[Slots]</c>/<c>[RateLimit]</c> on an interface that can get no client (below C# 9, or nested where it cannot go).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ThrottlingAttributeWithoutEffectAnalyzer : DiagnosticAnalyzer
@@ -34,25 +36,30 @@ public sealed class ThrottlingAttributeWithoutEffectAnalyzer : DiagnosticAnalyze
 
             // Built only when an attribute sits on a method of a non-throttled interface, which is rare.
             var inheritedByClients = new Lazy<HashSet<INamedTypeSymbol>>(() => InterfacesInheritedByClients(start.Compilation, symbols, start.CancellationToken));
-            start.RegisterSymbolAction(symbol => Analyze(symbol, symbols, inheritedByClients), SymbolKind.NamedType, SymbolKind.Method);
+            bool languageTooOld = start.Compilation is CSharpCompilation { LanguageVersion: < LanguageVersion.CSharp9 };
+            start.RegisterSymbolAction(symbol => Analyze(symbol, symbols, inheritedByClients, languageTooOld), SymbolKind.NamedType, SymbolKind.Method);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, ThrottlingSymbols symbols, Lazy<HashSet<INamedTypeSymbol>> inheritedByClients)
+    private static void Analyze(SymbolAnalysisContext context, ThrottlingSymbols symbols, Lazy<HashSet<INamedTypeSymbol>> inheritedByClients, bool languageTooOld)
     {
         ISymbol symbol = context.Symbol;
         foreach (AttributeData attribute in symbol.GetAttributes())
         {
             bool isBackoff = ThrottlingSymbols.Is(attribute, symbols.BackoffAttribute);
+            bool isClientLimit = ThrottlingSymbols.Is(attribute, symbols.SlotsAttribute) || ThrottlingSymbols.Is(attribute, symbols.RateLimitAttribute);
             bool isMethodOnly = symbol is IMethodSymbol
                 && (ThrottlingSymbols.Is(attribute, symbols.RateLimitAttribute) || ThrottlingSymbols.Is(attribute, symbols.UnthrottledAttribute));
-            if (!isBackoff && !isMethodOnly)
+            if (!isBackoff && !isMethodOnly && !isClientLimit)
             {
                 continue;
             }
 
             string? why = symbol switch
             {
+                // The generated decorator uses static lambdas, so the generator makes no client below C# 9.
+                INamedTypeSymbol { TypeKind: TypeKind.Interface } when isClientLimit && languageTooOld => "the generated client needs C# 9 or later",
+                INamedTypeSymbol { TypeKind: TypeKind.Interface } client when isClientLimit => ClientPlacement.WhyNoClient(client, symbols),
                 INamedTypeSymbol type when !symbols.IsThrottledClient(type) => $"{type.Name} has neither [Slots] nor [RateLimit]",
                 IMethodSymbol { ContainingType.TypeKind: not TypeKind.Interface } method => $"{method.ContainingType.Name} is not an interface; only throttled interfaces read it",
                 IMethodSymbol method when !symbols.IsThrottledClient(method.ContainingType) && !inheritedByClients.Value.Contains(method.ContainingType)

@@ -56,7 +56,7 @@ public sealed class UseValidThrottlingAttributeValuesAnalyzer : DiagnosticAnalyz
 
             foreach (AttributeProblem problem in problems)
             {
-                DiagnosticDescriptor rule = problem.RuleId == ThrottlingAttributes.DurationRule ? DiagnosticDescriptors.MalformedDuration : DiagnosticDescriptors.OutOfRangeCount;
+                DiagnosticDescriptor rule = problem.IsMalformedDuration ? DiagnosticDescriptors.MalformedDuration : DiagnosticDescriptors.OutOfRangeCount;
                 context.ReportDiagnostic(Diagnostic.Create(rule, LocationOf(attribute, problem, context.CancellationToken), problem.Detail));
             }
         }

@@ -43,10 +43,11 @@ internal static partial class ClientEmitter
 
     private static void WriteGatedMethod(SourceWriter writer, MemberModel member)
     {
-        string gate = member.GateField ?? "_gate";
+        // Fields are read through `this.` so that a parameter named like one (`_inner`, `_gate`) cannot shadow it.
+        string gate = "this." + (member.GateField ?? "_gate");
         string entry = member.Shape == GatedShape.AsyncEnumerable ? "RunStream" : "RunAsync";
         string call = $"{Target(member, member.Parameters.IsEmpty ? "inner" : State(member, 0))}.{member.Name}{TypeArguments(member)}({CallArguments(member)})";
-        string state = member.Parameters.IsEmpty ? "_inner" : StateLiteral(member);
+        string state = member.Parameters.IsEmpty ? "this._inner" : StateLiteral(member);
         string lambda = member.Parameters.IsEmpty ? $"static inner => {call}" : $"static s => {call}";
         var arguments = new List<string> { state, lambda };
         switch (member.Detector)
@@ -115,7 +116,7 @@ internal static partial class ClientEmitter
         => member.ExplicitInterface is null ? member.Name : $"{member.ExplicitInterface}.{member.Name}";
 
     // Members implemented explicitly are reached through their own interface.
-    private static string Target(MemberModel member, string inner = "_inner")
+    private static string Target(MemberModel member, string inner = "this._inner")
         => member.ExplicitInterface is null ? inner : $"(({member.ExplicitInterface}){inner})";
 
     private static string TypeParameters(MemberModel member)
@@ -133,8 +134,8 @@ internal static partial class ClientEmitter
     // The call state: the inner client and every argument, in a tuple the static lambda reads back.
     private static string StateLiteral(MemberModel member)
         => member.HasPositionalState
-            ? "(_inner, " + string.Join(", ", member.Parameters.Select(p => p.Name)) + ")"
-            : "(inner: _inner, " + string.Join(", ", member.Parameters.Select(p => p.Name)) + ")";
+            ? "(this._inner, " + string.Join(", ", member.Parameters.Select(p => p.Name)) + ")"
+            : "(inner: this._inner, " + string.Join(", ", member.Parameters.Select(p => p.Name)) + ")";
 
     private static string State(MemberModel member, int position)
         => member.HasPositionalState ? $"s.Item{position + 1}" : position == 0 ? "s.inner" : "s." + member.Parameters[position - 1].Name;
@@ -147,8 +148,8 @@ internal static partial class ClientEmitter
         if (client.Members.Any(m => m.Detector == ResultDetector.RefitResponse))
         {
             writer.Line();
-            writer.Line("private static bool IsThrottledResponse(global::Refit.IApiResponse response, out global::Throttling.RetryAfter retryAfter)");
-            writer.Indent().Line("=> global::Throttling.ServerThrottle.IsThrottled(response.StatusCode, response.Headers?.RetryAfter, out retryAfter);").Outdent();
+            writer.Line("private static bool IsThrottledResponse(global::Refit.IApiResponse? response, out global::Throttling.RetryAfter retryAfter)");
+            writer.Indent().Line("=> global::Throttling.ServerThrottle.IsThrottled(response?.StatusCode, response?.Headers?.RetryAfter, out retryAfter);").Outdent();
         }
 
         if (!client.DetectsRefitExceptions && !client.DetectsGrpcExceptions)

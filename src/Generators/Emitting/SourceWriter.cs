@@ -38,10 +38,10 @@ internal sealed class SourceWriter
         return this;
     }
 
-    public SourceWriter CloseBlock(string suffix = "")
+    public SourceWriter CloseBlock()
     {
         _depth--;
-        return Line("}" + suffix);
+        return Line("}");
     }
 
     public SourceWriter Indent()

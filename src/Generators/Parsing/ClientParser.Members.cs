@@ -9,7 +9,8 @@ namespace Throttling.Generators.Parsing;
 
 internal static partial class ClientParser
 {
-    // Element names C# reserves in tuples; a parameter with one of these names makes the call state positional.
+    // Element names C# reserves in tuples, and the state's own "inner": a parameter with one of these names makes the
+    // call state positional (Item1, Item2, ...), so it cannot clash with them.
     private static readonly HashSet<string> ReservedTupleNames = new() { "Rest", "ToString", "Equals", "GetHashCode", "GetType", "CompareTo", "inner" };
 
     private static EquatableArray<MemberModel> ReadMembers(
@@ -22,7 +23,9 @@ internal static partial class ClientParser
     {
         ISymbol[] all = ClientMember.ImplementedMembers(client).ToArray();
         HashSet<ISymbol> explicitOnes = MembersNeedingExplicitImplementation(all, className);
-        var gateFields = new HashSet<string>();
+        // Gate fields must not collide with the decorator's own fields or with the members it implements.
+        var gateFields = new HashSet<string> { "_inner", "_gate" };
+        gateFields.UnionWith(all.Where(m => !explicitOnes.Contains(m)).Select(m => m.Name));
         var members = new List<MemberModel>();
         foreach (ISymbol member in all)
         {

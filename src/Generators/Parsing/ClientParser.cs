@@ -29,8 +29,19 @@ internal static partial class ClientParser
             return null;
         }
 
+        // The decorator uses static lambdas: below C# 9 there is no client, and THR104 says why on the attribute.
+        if (context.TargetNode.SyntaxTree.Options is not CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp9 })
+        {
+            return null;
+        }
+
         ThrottlingSymbols symbols = ThrottlingSymbols.Create(context.SemanticModel.Compilation);
         if (ownedBy == Owner.RateLimitPipeline && client.GetAttributes().Any(a => ThrottlingSymbols.Is(a, symbols.SlotsAttribute)))
+        {
+            return null;
+        }
+
+        if (!IsFirstAttributedPart(context.TargetNode, client, ownedBy == Owner.SlotsPipeline ? symbols.SlotsAttribute : symbols.RateLimitAttribute))
         {
             return null;
         }
@@ -38,12 +49,12 @@ internal static partial class ClientParser
         var problems = new List<AttributeProblem>();
         PolicyModel? policy = ReadClientPolicy(client, symbols, problems);
         cancellationToken.ThrowIfCancellationRequested();
-        if (policy is null || !TryGetPlacement(client, out string? ns, out EquatableArray<ContainerModel> containers))
+        if (policy is null || !TryGetPlacement(client, symbols, out string? ns, out EquatableArray<ContainerModel> containers))
         {
             return null;
         }
 
-        string className = ClassNameOf(client.Name);
+        string className = ClientPlacement.ClassNameOf(client.Name);
         var methodPolicies = new List<MethodPolicyModel>();
         EquatableArray<MemberModel> members = ReadMembers(client, className, symbols, methodPolicies, problems, cancellationToken);
 
@@ -54,14 +65,13 @@ internal static partial class ClientParser
         }
 
         bool isGeneric = client.IsGenericType || client.ContainingType?.IsGenericType == true;
-        bool languageAllows = context.TargetNode.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp9 };
-        bool reachableFromModule = IsReachableFromModule(client);
+        bool reachableFromModule = ClientPlacement.IsVisibleToItsAssembly(client);
 
         return new ClientModel(
             HintName: HintNameOf(client, className),
             Namespace: ns,
             Containers: containers,
-            Accessibility: AccessibilityOf(client.DeclaredAccessibility),
+            Accessibility: AccessibilityOf(client),
             ClassName: className,
             TypeParameterList: client.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", client.TypeParameters.Select(t => Identifier(t.Name))) + ">",
             TypeConstraints: client.TypeParameters.Select(RenderConstraints).Where(c => c.Length != 0).ToEquatableArray(),
@@ -72,44 +82,34 @@ internal static partial class ClientParser
             Members: members,
             DetectsRefitExceptions: symbols.RefitApiException is not null,
             DetectsGrpcExceptions: symbols.GrpcRpcException is not null,
-            RegistersModuleInitializer: !isGeneric && languageAllows && reachableFromModule && symbols.ModuleInitializerAttribute is not null);
+            RegistersModuleInitializer: !isGeneric && reachableFromModule && symbols.ModuleInitializerAttribute is not null);
     }
 
-    /// <summary><c>ISerpClient</c> → <c>ThrottledSerpClient</c>; a name without the I-prefix convention is kept whole.</summary>
-    internal static string ClassNameOf(string interfaceName)
+    // A partial interface with the attribute on several parts is found once per part; the part holding the first
+    // attribute owns the client, so that it is generated once.
+    private static bool IsFirstAttributedPart(SyntaxNode part, INamedTypeSymbol client, INamedTypeSymbol? attribute)
     {
-        bool hasPrefix = interfaceName.Length > 1 && interfaceName[0] == 'I' && char.IsUpper(interfaceName[1]);
-        return "Throttled" + (hasPrefix ? interfaceName.Substring(1) : interfaceName);
+        SyntaxReference? first = client.GetAttributes().FirstOrDefault(a => ThrottlingSymbols.Is(a, attribute))?.ApplicationSyntaxReference;
+        return first is null || (first.SyntaxTree == part.SyntaxTree && part.Span.Contains(first.Span));
     }
 
-    // Nested interfaces get their client nested beside them, which needs every containing type to be partial; an
-    // interface reachable from its namespace gets its client there instead when they are not.
-    private static bool TryGetPlacement(INamedTypeSymbol client, out string? ns, out EquatableArray<ContainerModel> containers)
+    // Nested interfaces get their client nested beside them when every containing type is partial, else in their namespace.
+    private static bool TryGetPlacement(INamedTypeSymbol client, ThrottlingSymbols symbols, out string? ns, out EquatableArray<ContainerModel> containers)
     {
         ns = client.ContainingNamespace.IsGlobalNamespace ? null : client.ContainingNamespace.ToDisplayString();
         containers = EquatableArray<ContainerModel>.Empty;
-        var chain = new List<INamedTypeSymbol>();
-        for (INamedTypeSymbol? type = client.ContainingType; type is not null; type = type.ContainingType)
+        if (ClientPlacement.WhyNoClient(client, symbols) is not null)
         {
-            chain.Insert(0, type);
+            return false;
         }
 
-        if (chain.Count == 0)
+        if (client.ContainingType is not null && !ClientPlacement.IsFlattened(client))
         {
-            return true;
+            containers = ClientPlacement.ContainersOf(client).Select(t => new ContainerModel(DeclarationHead(t))).ToEquatableArray();
         }
 
-        if (chain.All(IsPartial))
-        {
-            containers = chain.Select(t => new ContainerModel(DeclarationHead(t))).ToEquatableArray();
-            return true;
-        }
-
-        return !chain.Any(t => t.IsGenericType) && IsReachableFromModule(client);
+        return true;
     }
-
-    private static bool IsPartial(INamedTypeSymbol type)
-        => type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
 
     private static string DeclarationHead(INamedTypeSymbol type)
     {
@@ -123,19 +123,6 @@ internal static partial class ClientParser
         };
         string typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(t => Identifier(t.Name))) + ">";
         return $"{(type.IsStatic ? "static " : string.Empty)}partial {keyword} {Identifier(type.Name)}{typeParameters}";
-    }
-
-    private static bool IsReachableFromModule(INamedTypeSymbol type)
-    {
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static string HintNameOf(INamedTypeSymbol client, string className)
@@ -155,13 +142,22 @@ internal static partial class ClientParser
         return string.Join(".", parts) + ".g.cs";
     }
 
-    private static string AccessibilityOf(Accessibility accessibility) => accessibility switch
+    // A flattened class sits in the namespace, where only public and internal exist.
+    private static string AccessibilityOf(INamedTypeSymbol client)
     {
-        Accessibility.Public => "public",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedOrInternal => "protected internal",
-        Accessibility.ProtectedAndInternal => "private protected",
-        Accessibility.Private => "private",
-        _ => "internal",
-    };
+        if (ClientPlacement.IsFlattened(client))
+        {
+            return ClientPlacement.IsPublicAllTheWayOut(client) ? "public" : "internal";
+        }
+
+        return client.DeclaredAccessibility switch
+        {
+            Accessibility.Public => "public",
+            Accessibility.Protected => "protected",
+            Accessibility.ProtectedOrInternal => "protected internal",
+            Accessibility.ProtectedAndInternal => "private protected",
+            Accessibility.Private => "private",
+            _ => "internal",
+        };
+    }
 }

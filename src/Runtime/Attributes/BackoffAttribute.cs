@@ -14,17 +14,17 @@ namespace Throttling;
 public sealed class BackoffAttribute : Attribute
 {
     /// <summary>Retries after the first attempt; 0 hands every 429 straight back. Default 3.</summary>
-    public int MaxRetries { get; set; } = 3;
+    public int MaxRetries { get; set; } = BackoffDefaults.MaxRetries;
 
     /// <summary>The exponential backoff's first step, such as <c>"2s"</c> (the default).</summary>
-    public string BaseDelay { get; set; } = "2s";
+    public string BaseDelay { get; set; } = BackoffDefaults.BaseDelay;
 
     /// <summary>The longest computed backoff delay, such as <c>"60s"</c> (the default).</summary>
-    public string MaxDelay { get; set; } = "60s";
+    public string MaxDelay { get; set; } = BackoffDefaults.MaxDelay;
 
     /// <summary>
     /// The longest <c>Retry-After</c> worth waiting for, such as <c>"5m"</c> (the default). A server asking for longer
     /// fails the call at once with its 429 instead of parking it.
     /// </summary>
-    public string MaxRetryAfter { get; set; } = "5m";
+    public string MaxRetryAfter { get; set; } = BackoffDefaults.MaxRetryAfter;
 }

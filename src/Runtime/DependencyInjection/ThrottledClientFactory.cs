@@ -39,8 +39,8 @@ public static class ThrottledClientFactory<TClient>
 
         return s_registration ?? throw new InvalidOperationException(
             $"No throttled decorator was generated for {typeof(TClient).FullName}. Put [Slots] or [RateLimit] on the interface " +
-            "and reference the Throttling package in the project that declares it. (Generic interfaces, and projects on C# " +
-            "below 9, are not registered: construct their Throttled client yourself.)");
+            "and reference the Throttling package, with C# 9 or later, in the project that declares it. (Generic interfaces, and " +
+            "interfaces nested private to a type, are not registered: construct their Throttled client yourself.)");
     }
 
     internal sealed class Registration

@@ -86,11 +86,20 @@ internal sealed class ThrottlingMetrics : IDisposable
         }
     }
 
+    // One measurement per client name: the scoped budgets of a client (one per API key, say) are summed, so that the
+    // series stay unique without putting user-chosen scopes into tags.
     private static IEnumerable<Measurement<int>> Observe(IEnumerable<ClientThrottle> clients, Func<ClientThrottle, int> read)
     {
+        var totals = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (ClientThrottle client in clients)
         {
-            yield return new Measurement<int>(read(client), new KeyValuePair<string, object?>(ClientTag, client.Name));
+            totals.TryGetValue(client.Name, out int total);
+            totals[client.Name] = total + read(client);
+        }
+
+        foreach (KeyValuePair<string, int> total in totals)
+        {
+            yield return new Measurement<int>(total.Value, new KeyValuePair<string, object?>(ClientTag, total.Key));
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -50,10 +49,10 @@ public sealed partial class CallGate
         }
 
         Task<TResult> attempt = Start(call, state);
-        if (attempt.Status == TaskStatus.RanToCompletion && (detector is null || !detector(attempt.Result, out _)))
+        if (attempt.Status == TaskStatus.RanToCompletion && !IsThrottled(detector, attempt.Result, out Exception? detectorFailure))
         {
             Client.Exit(Stage, started);
-            return attempt;
+            return detectorFailure is null ? attempt : Task.FromException<TResult>(detectorFailure);
         }
 
         return RunAttemptsAsync(attempt, started, state, call, detector, cancellationToken);
@@ -67,7 +66,7 @@ public sealed partial class CallGate
     {
         if (!Client.TryEnter(Stage, out long started))
         {
-            return RunAttemptsAsync(null, 0, (state, call), static s => AsVoid(s.call(s.state)), null, cancellationToken);
+            return RunAttemptsAsync(null, 0, (state, call), static s => AsVoid(Start(s.call, s.state)), null, cancellationToken);
         }
 
         Task attempt = Start(call, state);
@@ -77,7 +76,7 @@ public sealed partial class CallGate
             return attempt;
         }
 
-        return RunAttemptsAsync(AsVoid(attempt), started, (state, call), static s => AsVoid(s.call(s.state)), null, cancellationToken);
+        return RunAttemptsAsync(AsVoid(attempt), started, (state, call), static s => AsVoid(Start(s.call, s.state)), null, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="ValueTask{TResult}"/>.</summary>
@@ -104,10 +103,10 @@ public sealed partial class CallGate
         {
             // Reading the result consumes a pooled ValueTask, so the caller gets a fresh one holding it.
             TResult result = attempt.Result;
-            if (detector is null || !detector(result, out _))
+            if (!IsThrottled(detector, result, out Exception? detectorFailure))
             {
                 Client.Exit(Stage, started);
-                return new ValueTask<TResult>(result);
+                return detectorFailure is null ? new ValueTask<TResult>(result) : new ValueTask<TResult>(Task.FromException<TResult>(detectorFailure));
             }
 
             return new ValueTask<TResult>(RunAttemptsAsync(Task.FromResult(result), started, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
@@ -173,6 +172,22 @@ public sealed partial class CallGate
 
             attempt = null;
             await Client.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A detector that throws fails the call the way a throwing call would, with the slot freed by the caller; a result
+    // it cannot judge is not a 429.
+    private static bool IsThrottled<TResult>(ThrottleDetector<TResult>? detector, TResult result, out Exception? failure)
+    {
+        failure = null;
+        try
+        {
+            return detector is not null && detector(result, out _);
+        }
+        catch (Exception exception)
+        {
+            failure = exception;
+            return false;
         }
     }
 

@@ -19,20 +19,22 @@ namespace Throttling;
 /// <item>its method's own rate limits, if any, which it <em>reserves</em> without holding a slot, so a method that waits
 /// for its own limit never blocks the client's other methods;</item>
 /// <item>a slot, first come first served;</item>
-/// <item>the client's rate limits and cool-down, which it takes at the moment it starts.</item>
+/// <item>the client's rate limits and cool-down, whose permits it reserves at the moment it starts.</item>
 /// </list>
 /// <para>
-/// A start's permits are recorded when its response arrives, but no later than <see cref="RecordingDelayCap"/> after it
-/// was sent: the server has counted the request by then, wherever network and warm-up delays put its arrival, so a
-/// server counting "N per window" of arrivals never sees N + 1. Until then the permits are held as reserved.
+/// When the call ends its permits are recorded as a start dated at its response, or <see cref="RecordingDelayCap"/>
+/// after it was sent if that is sooner: the server has counted the request by then, wherever network and warm-up
+/// delays put its arrival, so a server counting "N per window" of arrivals never sees N + 1. While the call is in flight
+/// its permits stay reserved, so a call that outlasts a whole window keeps its permit until it ends; bound long
+/// streams with slots rather than with a rate whose window is shorter than they are.
 /// </para>
 /// <para>Everything is guarded by one lock and driven by one timer; a caller that gets through at once allocates nothing.</para>
 /// </remarks>
 public sealed class ClientThrottle : IDisposable
 {
     /// <summary>
-    /// The longest a start's permits wait to be recorded: a request arrives at the server within this long of being
-    /// sent, so recording it then (or at its response, if sooner) never records it before the server counted it.
+    /// The latest, after a request was sent, that its start is dated when its call ends: a request reaches the server
+    /// within this long, so dating it then (or at its response, if sooner) never dates it before the server counted it.
     /// </summary>
     public static readonly TimeSpan RecordingDelayCap = TimeSpan.FromSeconds(1);
 
@@ -130,8 +132,6 @@ public sealed class ClientThrottle : IDisposable
             }
         }
     }
-
-    internal TimeProvider Time => _clock.Time;
 
     /// <summary>
     /// The gate of the method that <paramref name="methodKey"/> names in <see cref="ThrottlingPolicy.Methods"/>; the

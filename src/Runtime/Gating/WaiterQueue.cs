@@ -7,8 +7,6 @@ internal sealed class WaiterQueue<TResult>
 
     public Waiter<TResult>? Head { get; private set; }
 
-    public int Count { get; private set; }
-
     public bool IsEmpty => Head is null;
 
     public void Enqueue(Waiter<TResult> waiter)
@@ -26,7 +24,6 @@ internal sealed class WaiterQueue<TResult>
         }
 
         _tail = waiter;
-        Count++;
     }
 
     /// <summary>Takes <paramref name="waiter"/> out of this queue; false when it is not in it.</summary>
@@ -58,7 +55,6 @@ internal sealed class WaiterQueue<TResult>
         waiter.Queue = null;
         waiter.Next = null;
         waiter.Previous = null;
-        Count--;
         return true;
     }
 }

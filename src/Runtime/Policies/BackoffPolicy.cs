@@ -13,7 +13,7 @@ public sealed class BackoffPolicy
     /// <param name="baseDelay">The exponential backoff's first step.</param>
     /// <param name="maxDelay">The longest computed delay.</param>
     /// <param name="maxRetryAfter">The longest server Retry-After worth waiting for; longer fails the call at once.</param>
-    public BackoffPolicy(int maxRetries = 3, TimeSpan? baseDelay = null, TimeSpan? maxDelay = null, TimeSpan? maxRetryAfter = null)
+    public BackoffPolicy(int maxRetries = BackoffDefaults.MaxRetries, TimeSpan? baseDelay = null, TimeSpan? maxDelay = null, TimeSpan? maxRetryAfter = null)
     {
         if (!LimitRules.IsValidRetryCount(maxRetries))
         {
@@ -21,9 +21,9 @@ public sealed class BackoffPolicy
         }
 
         MaxRetries = maxRetries;
-        BaseDelay = Positive(baseDelay ?? TimeSpan.FromSeconds(2), nameof(baseDelay));
-        MaxDelay = Positive(maxDelay ?? TimeSpan.FromSeconds(60), nameof(maxDelay));
-        MaxRetryAfter = Positive(maxRetryAfter ?? TimeSpan.FromMinutes(5), nameof(maxRetryAfter));
+        BaseDelay = Positive(baseDelay ?? Duration.Parse(BackoffDefaults.BaseDelay, nameof(baseDelay)), nameof(baseDelay));
+        MaxDelay = Positive(maxDelay ?? Duration.Parse(BackoffDefaults.MaxDelay, nameof(maxDelay)), nameof(maxDelay));
+        MaxRetryAfter = Positive(maxRetryAfter ?? Duration.Parse(BackoffDefaults.MaxRetryAfter, nameof(maxRetryAfter)), nameof(maxRetryAfter));
     }
 
     /// <summary>Retries after the first attempt.</summary>
@@ -53,4 +53,11 @@ public sealed class BackoffPolicy
 
     private static TimeSpan Positive(TimeSpan value, string name)
         => value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(name, value, "Backoff durations must be positive.");
+
+    internal bool SetsSameLimitsAs(BackoffPolicy? other)
+        => other is not null
+            && MaxRetries == other.MaxRetries
+            && BaseDelay == other.BaseDelay
+            && MaxDelay == other.MaxDelay
+            && MaxRetryAfter == other.MaxRetryAfter;
 }

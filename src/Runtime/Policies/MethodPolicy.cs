@@ -26,4 +26,10 @@ public sealed class MethodPolicy
 
     /// <summary>Replaces the client's backoff for this method; null keeps the client's.</summary>
     public BackoffPolicy? Backoff { get; }
+
+    internal bool SetsSameLimitsAs(MethodPolicy other)
+        => Key == other.Key
+            && RateLimits.Count == other.RateLimits.Count
+            && RateLimits.Zip(other.RateLimits, (a, b) => a.SetsSameLimitsAs(b)).All(same => same)
+            && (Backoff is null ? other.Backoff is null : Backoff.SetsSameLimitsAs(other.Backoff));
 }

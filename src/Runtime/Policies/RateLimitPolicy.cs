@@ -22,7 +22,7 @@ public sealed class RateLimitPolicy
             throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be positive.");
         }
 
-        if (kind is not (RateLimitKind.SlidingWindow or RateLimitKind.FixedWindow or RateLimitKind.TokenBucket))
+        if (!LimitRules.IsValidKind((int)kind))
         {
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown rate limit kind.");
         }
@@ -49,4 +49,6 @@ public sealed class RateLimitPolicy
             RateLimitKind.TokenBucket => " (token bucket)",
             _ => string.Empty,
         };
+
+    internal bool SetsSameLimitsAs(RateLimitPolicy other) => Permits == other.Permits && Window == other.Window && Kind == other.Kind;
 }

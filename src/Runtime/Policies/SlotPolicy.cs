@@ -52,4 +52,7 @@ public sealed class SlotPolicy
 
         return MaxWait is { } wait ? text + ", max wait " + Duration.Format(wait) : text;
     }
+
+    internal bool SetsSameLimitsAs(SlotPolicy? other)
+        => other is not null && Count == other.Count && QueueLimit == other.QueueLimit && MaxWait == other.MaxWait;
 }

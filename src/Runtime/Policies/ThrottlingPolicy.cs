@@ -110,6 +110,19 @@ public sealed class ThrottlingPolicy
         return Name + ": " + string.Join(", ", parts);
     }
 
+    /// <summary>
+    /// Whether <paramref name="other"/> shapes traffic exactly as this policy does: true for the policies of one generic
+    /// client's instantiations, which share a budget; false for two different clients that happen to share a name.
+    /// </summary>
+    internal bool SetsSameLimitsAs(ThrottlingPolicy other)
+        => Name == other.Name
+            && (Slots is null ? other.Slots is null : Slots.SetsSameLimitsAs(other.Slots))
+            && RateLimits.Count == other.RateLimits.Count
+            && RateLimits.Zip(other.RateLimits, (a, b) => a.SetsSameLimitsAs(b)).All(same => same)
+            && Backoff.SetsSameLimitsAs(other.Backoff)
+            && _methods.Count == other._methods.Count
+            && _methods.All(m => other._methods.TryGetValue(m.Key, out MethodPolicy? theirs) && m.Value.SetsSameLimitsAs(theirs));
+
     private static TimeSpan ParseOr(string? text, string what, TimeSpan fallback)
         => text is null ? fallback : Duration.Parse(text, what);
 }

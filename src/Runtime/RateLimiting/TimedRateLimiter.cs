@@ -111,7 +111,7 @@ public abstract class TimedRateLimiter : RateLimiter
             return new ValueTask<RateLimitLease>(Task.FromCanceled<RateLimitLease>(cancellationToken));
         }
 
-        var waiter = new RateWaiter(this, permitCount);
+        RateWaiter waiter;
         lock (_sync)
         {
             ThrowIfDisposed();
@@ -126,6 +126,7 @@ public abstract class TimedRateLimiter : RateLimiter
                 return new ValueTask<RateLimitLease>(Refuse(now, permitCount));
             }
 
+            waiter = new RateWaiter(this, permitCount, cancellationToken);
             _queue.Enqueue(waiter);
             _queuedPermits += permitCount;
             ArmTimer(now);
@@ -133,7 +134,7 @@ public abstract class TimedRateLimiter : RateLimiter
 
         if (cancellationToken.CanBeCanceled)
         {
-            waiter.Registration = cancellationToken.Register(static state => ((RateWaiter)state!).Cancel(), waiter);
+            waiter.ListenTo(cancellationToken);
         }
 
         return new ValueTask<RateLimitLease>(waiter.Task);
@@ -163,6 +164,7 @@ public abstract class TimedRateLimiter : RateLimiter
 
         for (RateWaiter? waiter = abandoned; waiter is not null; waiter = waiter.NextDequeued)
         {
+            waiter.StopListening();
             waiter.TrySetException(new ObjectDisposedException(GetType().Name));
         }
     }
@@ -231,7 +233,8 @@ public abstract class TimedRateLimiter : RateLimiter
             _queuedPermits -= waiter.Permits;
         }
 
-        waiter.TrySetCanceled();
+        waiter.StopListening();
+        waiter.TrySetCanceled(waiter.CancellationToken);
         Grant();
     }
 
@@ -253,7 +256,7 @@ public abstract class TimedRateLimiter : RateLimiter
         // Completed outside the lock: disposing a cancellation registration may wait for its callback, which takes the lock.
         for (RateWaiter? waiter = granted; waiter is not null; waiter = waiter.NextDequeued)
         {
-            waiter.Registration.Dispose();
+            waiter.StopListening();
             waiter.TrySetResult(TimedLease.Successful);
         }
     }
@@ -301,16 +304,52 @@ public abstract class TimedRateLimiter : RateLimiter
     private sealed class RateWaiter : Waiter<RateLimitLease>
     {
         private readonly TimedRateLimiter _owner;
+        private readonly object _registrationLock = new();
+        private CancellationTokenRegistration _registration;
+        private bool _stoppedListening;
 
-        public RateWaiter(TimedRateLimiter owner, int permits)
+        public RateWaiter(TimedRateLimiter owner, int permits, CancellationToken cancellationToken)
         {
             _owner = owner;
             Permits = permits;
+            CancellationToken = cancellationToken;
         }
 
         public int Permits { get; }
 
-        public CancellationTokenRegistration Registration { get; set; }
+        public CancellationToken CancellationToken { get; }
+
+        /// <summary>
+        /// Lets the token cancel the wait. Called after the waiter is queued and the limiter's lock released, so the
+        /// waiter may already have been granted on another thread: then the registration is dropped at once.
+        /// </summary>
+        public void ListenTo(CancellationToken cancellationToken)
+        {
+            CancellationTokenRegistration registration = cancellationToken.Register(static state => ((RateWaiter)state!).Cancel(), this);
+            lock (_registrationLock)
+            {
+                if (!_stoppedListening)
+                {
+                    _registration = registration;
+                    return;
+                }
+            }
+
+            registration.Dispose();
+        }
+
+        /// <summary>Drops the token's registration once the wait is over, however it ended.</summary>
+        public void StopListening()
+        {
+            CancellationTokenRegistration registration;
+            lock (_registrationLock)
+            {
+                _stoppedListening = true;
+                registration = _registration;
+            }
+
+            registration.Dispose();
+        }
 
         public RateWaiter? NextDequeued { get; set; }
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Throttling;
 
 /// <summary>
-/// Hands out one <see cref="ClientThrottle"/> per client name (and scope), so that every instance of a client shares
-/// one budget: a provider's limits belong to the account, not to an object.
+/// Hands out one <see cref="ClientThrottle"/> per client name (and scope), so that every instance of a client, and every
+/// instantiation of a generic one, shares one budget: a provider's limits belong to the account, not to an object.
 /// </summary>
 /// <remarks>
 /// <see cref="Shared"/> serves clients constructed with <c>new ThrottledX(inner)</c>. Dependency injection
@@ -18,7 +18,7 @@ namespace Throttling;
 /// </remarks>
 public sealed class ThrottlingRegistry : IDisposable
 {
-    private readonly Dictionary<(string Name, string? Scope), ClientThrottle> _clients = new();
+    private readonly Dictionary<(string Name, string? Scope), (ThrottlingPolicy Compiled, ClientThrottle Throttle)> _clients = new();
     private readonly TimeProvider _time;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly Func<string, ClientThrottlingOptions?>? _overrides;
@@ -51,7 +51,7 @@ public sealed class ThrottlingRegistry : IDisposable
         {
             lock (_clients)
             {
-                return _clients.Values.ToArray();
+                return _clients.Values.Select(c => c.Throttle).ToArray();
             }
         }
     }
@@ -62,6 +62,7 @@ public sealed class ThrottlingRegistry : IDisposable
     /// </summary>
     /// <param name="policy">The client's compiled-in policy, such as <c>ThrottledSerpClient.Policy</c>.</param>
     /// <param name="scope">Names a separate budget of the same client, such as one per API key; null for the client's one budget.</param>
+    /// <exception cref="InvalidOperationException">Another client of the same name, with other limits, already has a budget here.</exception>
     public ClientThrottle GetOrCreate(ThrottlingPolicy policy, string? scope = null)
     {
         if (policy is null)
@@ -71,13 +72,22 @@ public sealed class ThrottlingRegistry : IDisposable
 
         lock (_clients)
         {
-            if (!_clients.TryGetValue((policy.Name, scope), out ClientThrottle? throttle))
+            if (_clients.TryGetValue((policy.Name, scope), out var existing))
             {
-                ThrottlingPolicy effective = _overrides?.Invoke(policy.Name) is { IsEmpty: false } overrides ? policy.With(overrides) : policy;
-                throttle = new ClientThrottle(effective, scope, _time, _metrics, _loggerFactory?.CreateLogger("Throttling"));
-                _clients.Add((policy.Name, scope), throttle);
+                // Two interfaces named alike in different namespaces must not silently share one budget.
+                if (!ReferenceEquals(existing.Compiled, policy) && !existing.Compiled.SetsSameLimitsAs(policy))
+                {
+                    throw new InvalidOperationException(
+                        $"Two clients are named \"{policy.Name}\" with different limits ({existing.Compiled} and {policy}), so they cannot share " +
+                        "a budget, a configuration section and metrics. Rename one of the interfaces.");
+                }
+
+                return existing.Throttle;
             }
 
+            ThrottlingPolicy effective = _overrides?.Invoke(policy.Name) is { IsEmpty: false } overrides ? policy.With(overrides) : policy;
+            var throttle = new ClientThrottle(effective, scope, _time, _metrics, _loggerFactory?.CreateLogger("Throttling"));
+            _clients.Add((policy.Name, scope), (policy, throttle));
             return throttle;
         }
     }

@@ -17,9 +17,9 @@ public static class ServerThrottle
     /// <summary>Detects 429 responses; generated clients use it for methods returning <see cref="HttpResponseMessage"/>.</summary>
     public static ThrottleDetector<HttpResponseMessage> HttpResponse { get; } = IsThrottled;
 
-    /// <summary>Whether <paramref name="response"/> is a 429, and its <c>Retry-After</c>.</summary>
-    public static bool IsThrottled(HttpResponseMessage response, out RetryAfter retryAfter)
-        => IsThrottled(response.StatusCode, response.Headers.RetryAfter, out retryAfter);
+    /// <summary>Whether <paramref name="response"/> is a 429, and its <c>Retry-After</c>; a missing response is not.</summary>
+    public static bool IsThrottled(HttpResponseMessage? response, out RetryAfter retryAfter)
+        => IsThrottled(response?.StatusCode, response?.Headers.RetryAfter, out retryAfter);
 
     /// <summary>
     /// Whether a status and <c>Retry-After</c> header, read from any HTTP client library (Refit's <c>IApiResponse</c> and

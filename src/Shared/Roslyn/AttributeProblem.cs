@@ -6,16 +6,16 @@ namespace Throttling.Roslyn;
 /// </summary>
 internal sealed class AttributeProblem
 {
-    public AttributeProblem(string ruleId, string argumentName, int constructorIndex, string detail)
+    public AttributeProblem(bool isMalformedDuration, string argumentName, int constructorIndex, string detail)
     {
-        RuleId = ruleId;
+        IsMalformedDuration = isMalformedDuration;
         ArgumentName = argumentName;
         ConstructorIndex = constructorIndex;
         Detail = detail;
     }
 
-    /// <summary>THR100 (malformed duration) or THR101 (count out of range).</summary>
-    public string RuleId { get; }
+    /// <summary>A malformed duration (THR100); otherwise a count out of range (THR101).</summary>
+    public bool IsMalformedDuration { get; }
 
     /// <summary>The constructor parameter's or the named property's name.</summary>
     public string ArgumentName { get; }

@@ -5,24 +5,12 @@ using Microsoft.CodeAnalysis;
 
 namespace Throttling.Roslyn;
 
-/// <summary>The values of a <c>[Slots]</c> attribute.</summary>
-internal sealed record SlotsValues(int Count, int QueueLimit, TimeSpan? MaxWait);
-
-/// <summary>The values of a <c>[RateLimit]</c> attribute.</summary>
-internal sealed record RateLimitValues(int Permits, TimeSpan Window, int Kind);
-
-/// <summary>The values of a <c>[Backoff]</c> attribute; unset properties hold the attribute's defaults.</summary>
-internal sealed record BackoffValues(int MaxRetries, TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan MaxRetryAfter);
-
 /// <summary>
 /// Reads and validates Throttling attributes, for the generator (which emits nothing for a bad value) and the THR1xx
 /// analyzer (which reports it). Values the compiler itself could not bind (code with errors) are left to the compiler.
 /// </summary>
 internal static class ThrottlingAttributes
 {
-    public const string DurationRule = "THR100";
-    public const string RangeRule = "THR101";
-
     public static SlotsValues? ReadSlots(AttributeData attribute, List<AttributeProblem> problems)
     {
         int before = problems.Count;
@@ -37,17 +25,17 @@ internal static class ThrottlingAttributes
         int before = problems.Count;
         int permits = Int(attribute, 0, "permits", problems, LimitRules.IsValidCount, "Permits must be at least 1") ?? 1;
         TimeSpan? window = attribute.ConstructorArguments.Length > 1 ? Duration(attribute.ConstructorArguments[1], "window", 1, problems) : null;
-        int kind = NamedInt(attribute, "Kind", problems, k => k is >= 0 and <= 2, "Kind must be SlidingWindow, FixedWindow or TokenBucket") ?? 0;
+        int kind = NamedInt(attribute, "Kind", problems, LimitRules.IsValidKind, "Kind must be SlidingWindow, FixedWindow or TokenBucket") ?? 0;
         return problems.Count == before && IsBound(attribute, 2) && window is { } length ? new RateLimitValues(permits, length, kind) : null;
     }
 
     public static BackoffValues? ReadBackoff(AttributeData attribute, List<AttributeProblem> problems)
     {
         int before = problems.Count;
-        int maxRetries = NamedInt(attribute, "MaxRetries", problems, LimitRules.IsValidRetryCount, "MaxRetries must be 0 or more") ?? 3;
-        TimeSpan baseDelay = NamedDuration(attribute, "BaseDelay", problems) ?? TimeSpan.FromSeconds(2);
-        TimeSpan maxDelay = NamedDuration(attribute, "MaxDelay", problems) ?? TimeSpan.FromSeconds(60);
-        TimeSpan maxRetryAfter = NamedDuration(attribute, "MaxRetryAfter", problems) ?? TimeSpan.FromMinutes(5);
+        int maxRetries = NamedInt(attribute, "MaxRetries", problems, LimitRules.IsValidRetryCount, "MaxRetries must be 0 or more") ?? BackoffDefaults.MaxRetries;
+        TimeSpan baseDelay = NamedDuration(attribute, "BaseDelay", problems) ?? Throttling.Duration.Parse(BackoffDefaults.BaseDelay, "BaseDelay");
+        TimeSpan maxDelay = NamedDuration(attribute, "MaxDelay", problems) ?? Throttling.Duration.Parse(BackoffDefaults.MaxDelay, "MaxDelay");
+        TimeSpan maxRetryAfter = NamedDuration(attribute, "MaxRetryAfter", problems) ?? Throttling.Duration.Parse(BackoffDefaults.MaxRetryAfter, "MaxRetryAfter");
         return problems.Count == before ? new BackoffValues(maxRetries, baseDelay, maxDelay, maxRetryAfter) : null;
     }
 
@@ -64,7 +52,7 @@ internal static class ThrottlingAttributes
 
         if (!isValid(value))
         {
-            problems.Add(new AttributeProblem(RangeRule, name, index, $"{rule}, not {value.ToString(CultureInfo.InvariantCulture)}"));
+            problems.Add(new AttributeProblem(isMalformedDuration: false, name, index, $"{rule}, not {value.ToString(CultureInfo.InvariantCulture)}"));
         }
 
         return value;
@@ -78,7 +66,7 @@ internal static class ThrottlingAttributes
             {
                 if (!isValid(value))
                 {
-                    problems.Add(new AttributeProblem(RangeRule, name, -1, $"{rule}, not {value.ToString(CultureInfo.InvariantCulture)}"));
+                    problems.Add(new AttributeProblem(isMalformedDuration: false, name, -1, $"{rule}, not {value.ToString(CultureInfo.InvariantCulture)}"));
                 }
 
                 return value;
@@ -115,7 +103,7 @@ internal static class ThrottlingAttributes
         }
 
         string shown = text is null ? "null" : "\"" + text + "\"";
-        problems.Add(new AttributeProblem(DurationRule, name, index, $"{name} {shown} is not a duration; use {Throttling.Duration.AcceptedForms}"));
+        problems.Add(new AttributeProblem(isMalformedDuration: true, name, index, $"{name} {shown} is not a duration; use {Throttling.Duration.AcceptedForms}"));
         return null;
     }
 }

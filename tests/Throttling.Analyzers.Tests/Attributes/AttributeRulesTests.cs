@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis.CSharp;
 using Throttling.Analyzers.Attributes;
 
 namespace Throttling.Analyzers.Tests.Attributes;
@@ -158,6 +159,64 @@ public class ThrottlingAttributeWithoutEffectTests
             public class Service
             {
                 [{|THR104:RateLimit(1, "1s")|}] public Task RunAsync() => Task.CompletedTask;
+            }
+            """);
+
+    [Fact]
+    public Task Client_attributes_below_CSharp_9_say_that_no_client_is_generated()
+        => Verify<ThrottlingAttributeWithoutEffectAnalyzer>.AnalyzerAsync("""
+            using System.Threading.Tasks;
+            using Throttling;
+
+            [{|THR104:Slots(2)|}]
+            [{|THR104:RateLimit(1, "1s")|}]
+            public interface IClient
+            {
+                Task RunAsync();
+            }
+            """, languageVersion: LanguageVersion.CSharp8);
+
+    [Fact]
+    public Task Client_attributes_from_CSharp_9_are_quiet()
+        => Verify<ThrottlingAttributeWithoutEffectAnalyzer>.AnalyzerAsync("""
+            using System.Threading.Tasks;
+            using Throttling;
+
+            [Slots(2)]
+            [RateLimit(1, "1s")]
+            public interface IClient
+            {
+                Task RunAsync();
+            }
+            """, languageVersion: LanguageVersion.CSharp9);
+
+    [Fact]
+    public Task Client_attributes_on_an_interface_that_cannot_get_a_client_say_why()
+        => Verify<ThrottlingAttributeWithoutEffectAnalyzer>.AnalyzerAsync("""
+            using System.Threading.Tasks;
+            using Throttling;
+
+            namespace N
+            {
+                public class Search { [{|THR104:Slots(2)|}] public interface IClient { Task RunAsync(); } }
+                public class Billing { [{|THR104:Slots(2)|}] public interface IClient { Task RunAsync(); } }
+                public class Secret { [{|THR104:Slots(2)|}] private interface IHidden { Task RunAsync(); } }
+                public class Box<T> { [{|THR104:RateLimit(1, "1s")|}] public interface IBoxed { Task RunAsync(); } }
+            }
+            """);
+
+    [Fact]
+    public Task Client_attributes_on_interfaces_that_get_a_client_are_quiet()
+        => Verify<ThrottlingAttributeWithoutEffectAnalyzer>.AnalyzerAsync("""
+            using System.Threading.Tasks;
+            using Throttling;
+
+            namespace N
+            {
+                [Slots(2)] public interface IClient { Task RunAsync(); }
+                public partial class Mail { [Slots(2)] private interface IClient { Task RunAsync(); } }
+                public partial class Box<T> { [Slots(2)] public interface IBoxed { Task RunAsync(); } }
+                public class Reports { [Slots(2)] internal interface IReports { Task RunAsync(); } }
             }
             """);
 

@@ -35,7 +35,13 @@ internal static class TestReferences
 internal static class Verify<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    public static Task AnalyzerAsync(string source, bool withThrottling = true, bool withResilience = false, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary, ReferenceAssemblies? references = null)
+    public static Task AnalyzerAsync(
+        string source,
+        bool withThrottling = true,
+        bool withResilience = false,
+        OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary,
+        ReferenceAssemblies? references = null,
+        LanguageVersion languageVersion = LanguageVersion.Latest)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
@@ -43,6 +49,9 @@ internal static class Verify<TAnalyzer>
             ReferenceAssemblies = references ?? TestReferences.Net80,
         };
         test.TestState.OutputKind = outputKind;
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectParseOptions(
+            projectId,
+            ((CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!).WithLanguageVersion(languageVersion)));
         Configure(test.TestState, withThrottling, withResilience);
         return test.RunAsync();
     }

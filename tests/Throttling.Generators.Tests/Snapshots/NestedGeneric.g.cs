@@ -41,10 +41,10 @@ static partial class Api
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<TItem> LoadAsync(int id)
-            => _gate.RunAsync((inner: _inner, id), static s => s.inner.LoadAsync(s.id));
+            => this._gate.RunAsync((inner: this._inner, id), static s => s.inner.LoadAsync(s.id));
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task SaveAsync(TItem item)
-            => _gate.RunAsync((inner: _inner, item), static s => s.inner.SaveAsync(s.item));
+            => this._gate.RunAsync((inner: this._inner, item), static s => s.inner.SaveAsync(s.item));
     }
 }

@@ -45,18 +45,18 @@ namespace Weather
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<global::Weather.Forecast> GetForecastAsync(string city, global::System.Threading.CancellationToken cancellationToken = default)
-            => _gate.RunAsync((inner: _inner, city, cancellationToken), static s => s.inner.GetForecastAsync(s.city, s.cancellationToken), cancellationToken);
+            => this._gate.RunAsync((inner: this._inner, city, cancellationToken), static s => s.inner.GetForecastAsync(s.city, s.cancellationToken), cancellationToken);
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<global::Refit.ApiResponse<global::Weather.Forecast>> TryGetForecastAsync(string city, global::System.Threading.CancellationToken cancellationToken = default)
-            => _gate.RunAsync((inner: _inner, city, cancellationToken), static s => s.inner.TryGetForecastAsync(s.city, s.cancellationToken), (global::Throttling.ThrottleDetector<global::Refit.ApiResponse<global::Weather.Forecast>>)IsThrottledResponse, cancellationToken);
+            => this._gate.RunAsync((inner: this._inner, city, cancellationToken), static s => s.inner.TryGetForecastAsync(s.city, s.cancellationToken), (global::Throttling.ThrottleDetector<global::Refit.ApiResponse<global::Weather.Forecast>>)IsThrottledResponse, cancellationToken);
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<global::Refit.IApiResponse> HealthAsync()
-            => _gate.RunAsync(_inner, static inner => inner.HealthAsync(), (global::Throttling.ThrottleDetector<global::Refit.IApiResponse>)IsThrottledResponse);
+            => this._gate.RunAsync(this._inner, static inner => inner.HealthAsync(), (global::Throttling.ThrottleDetector<global::Refit.IApiResponse>)IsThrottledResponse);
 
-        private static bool IsThrottledResponse(global::Refit.IApiResponse response, out global::Throttling.RetryAfter retryAfter)
-            => global::Throttling.ServerThrottle.IsThrottled(response.StatusCode, response.Headers?.RetryAfter, out retryAfter);
+        private static bool IsThrottledResponse(global::Refit.IApiResponse? response, out global::Throttling.RetryAfter retryAfter)
+            => global::Throttling.ServerThrottle.IsThrottled(response?.StatusCode, response?.Headers?.RetryAfter, out retryAfter);
 
         private static bool IsThrottledException(global::System.Exception exception, out global::Throttling.RetryAfter retryAfter)
         {

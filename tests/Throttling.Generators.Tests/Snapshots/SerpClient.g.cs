@@ -52,16 +52,16 @@ namespace Search
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<global::Search.Page> ExtractAsync(string url, global::System.Threading.CancellationToken cancellationToken = default)
-            => _gate.RunAsync((inner: _inner, url, cancellationToken), static s => s.inner.ExtractAsync(s.url, s.cancellationToken), cancellationToken);
+            => this._gate.RunAsync((inner: this._inner, url, cancellationToken), static s => s.inner.ExtractAsync(s.url, s.cancellationToken), cancellationToken);
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<global::Search.Results> SearchAsync(string query, global::System.Threading.CancellationToken cancellationToken = default)
-            => _searchAsyncGate.RunAsync((inner: _inner, query, cancellationToken), static s => s.inner.SearchAsync(s.query, s.cancellationToken), cancellationToken);
+            => this._searchAsyncGate.RunAsync((inner: this._inner, query, cancellationToken), static s => s.inner.SearchAsync(s.query, s.cancellationToken), cancellationToken);
 
         /// <inheritdoc />
         // [Unthrottled]: passed straight through.
         public global::System.Threading.Tasks.Task<global::Search.Health> PingAsync(global::System.Threading.CancellationToken cancellationToken = default)
-            => _inner.PingAsync(cancellationToken);
+            => this._inner.PingAsync(cancellationToken);
 
         /// <summary>Lets <c>AddThrottled&lt;Search.ISerpClient&gt;()</c> find this client without reflection.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]

@@ -43,71 +43,71 @@ namespace Shapes
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task SendAsync(string payload, global::System.Threading.CancellationToken ct)
-            => _gate.RunAsync((inner: _inner, payload, ct), static s => s.inner.SendAsync(s.payload, s.ct), ct);
+            => this._gate.RunAsync((inner: this._inner, payload, ct), static s => s.inner.SendAsync(s.payload, s.ct), ct);
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.ValueTask<long> SizeAsync(global::Shapes.Region region = global::Shapes.Region.Us, string marker = "a\"b\\c\n", double ratio = 0.5D, int? limit = null)
-            => _gate.RunAsync((inner: _inner, region, marker, ratio, limit), static s => s.inner.SizeAsync(s.region, s.marker, s.ratio, s.limit));
+            => this._gate.RunAsync((inner: this._inner, region, marker, ratio, limit), static s => s.inner.SizeAsync(s.region, s.marker, s.ratio, s.limit));
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.ValueTask FlushAsync()
-            => _gate.RunAsync(_inner, static inner => inner.FlushAsync());
+            => this._gate.RunAsync(this._inner, static inner => inner.FlushAsync());
 
         /// <inheritdoc />
         public global::System.Collections.Generic.IAsyncEnumerable<string> StreamAsync(int pageSize, global::System.Threading.CancellationToken cancellationToken = default)
-            => _gate.RunStream((inner: _inner, pageSize, cancellationToken), static s => s.inner.StreamAsync(s.pageSize, s.cancellationToken), cancellationToken);
+            => this._gate.RunStream((inner: this._inner, pageSize, cancellationToken), static s => s.inner.StreamAsync(s.pageSize, s.cancellationToken), cancellationToken);
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<global::System.Net.Http.HttpResponseMessage> GetRawAsync(global::System.Uri uri, global::System.Threading.CancellationToken cancellationToken = default)
-            => _gate.RunAsync((inner: _inner, uri, cancellationToken), static s => s.inner.GetRawAsync(s.uri, s.cancellationToken), global::Throttling.ServerThrottle.HttpResponse, cancellationToken);
+            => this._gate.RunAsync((inner: this._inner, uri, cancellationToken), static s => s.inner.GetRawAsync(s.uri, s.cancellationToken), global::Throttling.ServerThrottle.HttpResponse, cancellationToken);
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<T?> GetAsync<T>(string id, global::System.Threading.CancellationToken cancellationToken = default) where T : class, new()
-            => _gate.RunAsync((inner: _inner, id, cancellationToken), static s => s.inner.GetAsync<T>(s.id, s.cancellationToken), cancellationToken);
+            => this._gate.RunAsync((inner: this._inner, id, cancellationToken), static s => s.inner.GetAsync<T>(s.id, s.cancellationToken), cancellationToken);
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<string> FindAsync(string @class, params string[] tags)
-            => _gate.RunAsync((inner: _inner, @class, tags), static s => s.inner.FindAsync(s.@class, s.tags));
+            => this._gate.RunAsync((inner: this._inner, @class, tags), static s => s.inner.FindAsync(s.@class, s.tags));
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<string> FindAsync(int id)
-            => _gate.RunAsync((inner: _inner, id), static s => s.inner.FindAsync(s.id));
+            => this._gate.RunAsync((inner: this._inner, id), static s => s.inner.FindAsync(s.id));
 
         /// <inheritdoc />
         // Passed through ungated: it is a property.
         public int Version
         {
-            get => _inner.Version;
-            set => _inner.Version = value;
+            get => this._inner.Version;
+            set => this._inner.Version = value;
         }
 
         /// <inheritdoc />
         // Passed through ungated: it is a property.
         public string this[int index]
         {
-            get => _inner[index];
+            get => this._inner[index];
         }
 
         /// <inheritdoc />
         // Passed through ungated: it is an event.
         public event global::System.EventHandler<string>? Changed
         {
-            add => _inner.Changed += value;
-            remove => _inner.Changed -= value;
+            add => this._inner.Changed += value;
+            remove => this._inner.Changed -= value;
         }
 
         /// <inheritdoc />
         // Passed through ungated: it returns bool; only Task, Task<T>, ValueTask, ValueTask<T> and IAsyncEnumerable<T> are gated.
         public bool TryGetCached(string key, out string? value)
-            => _inner.TryGetCached(key, out value);
+            => this._inner.TryGetCached(key, out value);
 
         /// <inheritdoc />
         public global::System.Threading.Tasks.Task<int> CountAsync(global::System.Threading.CancellationToken token)
-            => _gate.RunAsync((inner: _inner, token), static s => s.inner.CountAsync(s.token), token);
+            => this._gate.RunAsync((inner: this._inner, token), static s => s.inner.CountAsync(s.token), token);
 
         /// <inheritdoc />
         public void Dispose()
-            => _inner.Dispose();
+            => this._inner.Dispose();
 
         /// <summary>Lets <c>AddThrottled&lt;Shapes.IShapes&gt;()</c> find this client without reflection.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]

@@ -45,16 +45,18 @@ internal static class GeneratorHarness
                 }));
     }
 
-    public static GeneratorDriver Driver(bool trackSteps = false)
+    public static GeneratorDriver Driver(bool trackSteps = false, CSharpParseOptions? parseOptions = null)
         => CSharpGeneratorDriver.Create(
             new[] { new ThrottledClientGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackSteps));
 
     /// <summary>Runs the generator; the result holds the generated sources and the compilation that includes them.</summary>
     public static GeneratorRun Run(CSharpCompilation compilation)
     {
-        GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+        // Generated trees are parsed as the user's are: one language version per compilation.
+        var parseOptions = (CSharpParseOptions?)compilation.SyntaxTrees.FirstOrDefault()?.Options;
+        GeneratorDriver driver = Driver(parseOptions: parseOptions).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         return new GeneratorRun(result, output, diagnostics);
     }

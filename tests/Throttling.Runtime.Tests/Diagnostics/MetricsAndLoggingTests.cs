@@ -69,6 +69,27 @@ public class MetricsAndLoggingTests
         Assert.Equal(4, Assert.Single(For(waits, "Gauged")).Value);
     }
 
+    [Fact]
+    public async Task Gauges_sum_the_scoped_budgets_of_a_client_into_one_series()
+    {
+        using var meters = new TestMeterFactory();
+        using var registry = new ThrottlingRegistry(NewClock(), meterFactory: meters);
+        var policy = new ThrottlingPolicy("Keyed", new SlotPolicy(2));
+        using var active = Collect<int>(meters, "throttling.client.active_calls");
+        var calls = new ControlledCalls<int>();
+
+        _ = registry.GetOrCreate(policy, scope: "key-a").DefaultGate.RunAsync(calls, static c => c.Call(0));
+        _ = registry.GetOrCreate(policy, scope: "key-b").DefaultGate.RunAsync(calls, static c => c.Call(1));
+        _ = registry.GetOrCreate(policy, scope: "key-b").DefaultGate.RunAsync(calls, static c => c.Call(2));
+        active.RecordObservableInstruments();
+
+        Assert.Equal(3, Assert.Single(For(active, "Keyed")).Value);
+        calls.Complete(0, 0);
+        calls.Complete(1, 1);
+        calls.Complete(2, 2);
+        await Eventually.TrueAsync(() => registry.Clients.All(c => c.InFlight == 0), "the calls end");
+    }
+
     private static MetricCollector<T> Collect<T>(TestMeterFactory meters, string instrument)
         where T : struct
         => new(meters, ThrottlingMetrics.MeterName, instrument);

@@ -63,6 +63,39 @@ public class SlotTests
     }
 
     [Fact]
+    public async Task A_detector_that_throws_fails_the_call_and_frees_its_slot()
+    {
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        ThrottleDetector<int> broken = static (int _, out RetryAfter retryAfter) => throw new FormatException("bad header");
+
+        Task<int> task = throttle.DefaultGate.RunAsync(0, static _ => Task.FromResult(1), broken);
+        await Assert.ThrowsAsync<FormatException>(() => task);
+        Assert.Equal(0, throttle.InFlight);
+
+        ValueTask<int> valueTask = throttle.DefaultGate.RunAsync(0, static _ => new ValueTask<int>(1), broken);
+        await Assert.ThrowsAsync<FormatException>(() => valueTask.AsTask());
+        Assert.Equal(0, throttle.InFlight);
+
+        Assert.Equal(1, await throttle.DefaultGate.RunAsync(0, static _ => Task.FromResult(1)));
+    }
+
+    [Fact]
+    public async Task A_queued_call_whose_inner_client_returns_a_null_task_fails_clearly()
+    {
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        var calls = new ControlledCalls<int>();
+        Task busy = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
+        Task queued = throttle.DefaultGate.RunAsync(0, static Task (_) => null!);
+
+        calls.Complete(0, 0);
+        await busy;
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => queued);
+        Assert.Contains("null task", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, throttle.InFlight);
+    }
+
+    [Fact]
     public async Task A_full_queue_rejects_at_once_naming_the_client_and_the_limit()
     {
         using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1, queueLimit: 2)), NewClock());

@@ -51,7 +51,8 @@ public class TimedRateLimiterQueueTests
 
         await cancel.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        var thrown = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(cancel.Token, thrown.CancellationToken);
         Assert.Equal(0, limiter.GetStatistics()!.CurrentQueuedCount);
         Task<RateLimitLease> next = limiter.AcquireAsync().AsTask();
         clock.Advance(S(1));

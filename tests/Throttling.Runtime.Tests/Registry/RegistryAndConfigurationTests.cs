@@ -28,6 +28,23 @@ public class RegistryAndConfigurationTests
     }
 
     [Fact]
+    public void Policies_with_the_same_limits_share_a_budget_and_a_namesake_with_other_limits_is_refused()
+    {
+        using var registry = new ThrottlingRegistry(NewClock());
+        ClientThrottle serp = registry.GetOrCreate(Serp);
+
+        // What two instantiations of one generic client present: equal policies, distinct objects.
+        var sameLimits = new ThrottlingPolicy("SerpClient", new SlotPolicy(22), new[] { new RateLimitPolicy(1000, TimeSpan.FromMinutes(1)) });
+        Assert.Same(serp, registry.GetOrCreate(sameLimits));
+
+        var namesake = new ThrottlingPolicy("SerpClient", new SlotPolicy(22), new[] { new RateLimitPolicy(10, TimeSpan.FromSeconds(1)) });
+        var refused = Assert.Throws<InvalidOperationException>(() => registry.GetOrCreate(namesake));
+        Assert.Contains("\"SerpClient\"", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("10 per 1s", refused.Message, StringComparison.Ordinal);
+        Assert.Single(registry.Clients);
+    }
+
+    [Fact]
     public void Configuration_overrides_the_compiled_in_limits_without_recompiling()
     {
         ClientThrottle throttle = ThrottleFrom(new Dictionary<string, string?>
