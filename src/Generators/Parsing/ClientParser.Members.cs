@@ -187,12 +187,16 @@ internal static partial class ClientParser
         {
             bool mixedKinds = byName.Select(m => m.Kind).Distinct().Count() > 1;
             bool reservedName = byName.Key is "Policy" || byName.Key == className || byName.Key.StartsWith("_", System.StringComparison.Ordinal);
-            foreach (IGrouping<string, ISymbol> bySignature in byName.GroupBy(SignatureOf))
+            if (mixedKinds || reservedName)
             {
-                if (mixedKinds || reservedName || bySignature.Count() > 1)
-                {
-                    result.UnionWith(bySignature);
-                }
+                result.UnionWith(byName);
+                continue;
+            }
+
+            // Signatures are rendered only for overloads, the rare case: most names appear once.
+            if (byName.Skip(1).Any())
+            {
+                result.UnionWith(byName.GroupBy(SignatureOf).Where(s => s.Skip(1).Any()).SelectMany(s => s));
             }
         }
 
