@@ -1,8 +1,11 @@
 namespace Throttling;
 
-/// <summary>Metadata names the generator and the analyzers match symbols by; the runtime defines these types.</summary>
+/// <summary>Names the generator and the analyzers match symbols by; the runtime defines these types.</summary>
 internal static class KnownTypeNames
 {
+    /// <summary>The runtime package's assembly, which defines the attributes.</summary>
+    public const string RuntimeAssembly = "Throttling";
+
     public const string SlotsAttribute = "Throttling.SlotsAttribute";
     public const string RateLimitAttribute = "Throttling.RateLimitAttribute";
     public const string BackoffAttribute = "Throttling.BackoffAttribute";

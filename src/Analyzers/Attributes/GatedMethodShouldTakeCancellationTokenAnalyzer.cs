@@ -19,8 +19,7 @@ public sealed class GatedMethodShouldTakeCancellationTokenAnalyzer : DiagnosticA
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            ThrottlingSymbols symbols = ThrottlingSymbols.Create(start.Compilation);
-            if (symbols.HasAttributes && symbols.CancellationToken is not null)
+            if (ThrottlingSymbols.CreateIfReferenced(start.Compilation) is { HasAttributes: true, CancellationToken: not null } symbols)
             {
                 start.RegisterSymbolAction(symbol => Analyze(symbol, symbols), SymbolKind.NamedType);
             }

@@ -23,8 +23,7 @@ public sealed class MemberPassesThroughUngatedAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            ThrottlingSymbols symbols = ThrottlingSymbols.Create(start.Compilation);
-            if (symbols.HasAttributes)
+            if (ThrottlingSymbols.CreateIfReferenced(start.Compilation) is { HasAttributes: true } symbols)
             {
                 start.RegisterSymbolAction(symbol => Analyze(symbol, symbols), SymbolKind.NamedType);
             }

@@ -28,8 +28,7 @@ public sealed class ThrottlingAttributeWithoutEffectAnalyzer : DiagnosticAnalyze
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            ThrottlingSymbols symbols = ThrottlingSymbols.Create(start.Compilation);
-            if (!symbols.HasAttributes)
+            if (ThrottlingSymbols.CreateIfReferenced(start.Compilation) is not { HasAttributes: true } symbols)
             {
                 return;
             }

@@ -197,7 +197,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
                 return true;
             }
 
-            if (IsContinuationAntecedent(value))
+            if (IsContinuationAntecedent(value) || IsFilteredToCompleted(value))
             {
                 return true;
             }
@@ -285,6 +285,32 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
                 {
                     return lambda.Parent?.Parent?.Parent is IInvocationOperation { TargetMethod.Name: "ContinueWith" }
                         || lambda.Parent?.Parent is IInvocationOperation { TargetMethod.Name: "ContinueWith" };
+                }
+            }
+
+            return false;
+        }
+
+        // tasks.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result): the query only sees tasks that completed.
+        private static bool IsFilteredToCompleted(IOperation value)
+        {
+            if (value is not IParameterReferenceOperation parameter)
+            {
+                return false;
+            }
+
+            for (IOperation? current = value.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(lambda.Symbol, parameter.Parameter.ContainingSymbol))
+                {
+                    IInvocationOperation? linq = lambda.Parent?.Parent?.Parent as IInvocationOperation ?? lambda.Parent?.Parent as IInvocationOperation;
+                    IOperation? source = linq?.Instance ?? linq?.Arguments.FirstOrDefault()?.Value;
+                    return source is not null
+                        && OperationScope.Unwrap(source) is IInvocationOperation { TargetMethod.Name: "Where" } where
+                        && where.Arguments.LastOrDefault()?.Value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation filter }
+                        && filter.Symbol.Parameters.Length == 1
+                        && filter.Body.Operations.FirstOrDefault() is IReturnOperation { ReturnedValue: { } condition }
+                        && ChecksCompletion(condition, filter.Symbol.Parameters[0]) == true;
                 }
             }
 

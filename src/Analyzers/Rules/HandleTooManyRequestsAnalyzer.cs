@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -57,7 +58,19 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
 
             var candidates = new ConcurrentBag<Diagnostic>();
             var handledElsewhere = new StrongBox<bool>();
-            start.RegisterOperationBlockStartAction(block => AnalyzeBlock(block, symbols, candidates, handledElsewhere));
+            var bodies = new ConcurrentDictionary<IOperation, BodyFacts>();
+
+            // Only invocations are watched everywhere; a body is read whole only once it makes an HttpClient call (or is a
+            // DelegatingHandler's), which keeps the rule off the hot path of literals and member accesses in all other code.
+            start.RegisterOperationAction(operation => AnalyzeInvocation(operation, symbols, candidates, handledElsewhere, bodies), OperationKind.Invocation);
+            start.RegisterOperationBlockAction(block =>
+            {
+                if (symbols.IsDelegatingHandler(block.OwningSymbol.ContainingType)
+                    && block.OperationBlocks.Any(body => BodyFacts.Of(body, symbols).HandlesTooManyRequests))
+                {
+                    handledElsewhere.Value = true;
+                }
+            });
             start.RegisterCompilationEndAction(end =>
             {
                 if (!handledElsewhere.Value)
@@ -71,40 +84,81 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeBlock(OperationBlockStartAnalysisContext context, HttpSymbols symbols, ConcurrentBag<Diagnostic> candidates, StrongBox<bool> handledElsewhere)
+    private static void AnalyzeInvocation(
+        OperationAnalysisContext context,
+        HttpSymbols symbols,
+        ConcurrentBag<Diagnostic> candidates,
+        StrongBox<bool> handledElsewhere,
+        ConcurrentDictionary<IOperation, BodyFacts> bodies)
     {
-        INamedTypeSymbol? owner = context.OwningSymbol.ContainingType;
-        bool inHandler = symbols.IsDelegatingHandler(owner);
-        var calls = new List<IInvocationOperation>();
-        bool checksSuccess = false;
-        bool handlesTooMany = false;
+        var invocation = (IInvocationOperation)context.Operation;
+        IMethodSymbol method = invocation.TargetMethod;
+        if (ResilienceMethods.Contains(method.Name) && symbols.IsResilienceExtension(method))
+        {
+            handledElsewhere.Value = true;
+            return;
+        }
 
-        context.RegisterOperationAction(
-            operation =>
+        if (!(ResponseMethods.Contains(method.Name) || CheckingMethods.Contains(method.Name)) || !symbols.IsHttpClientMethod(method))
+        {
+            return;
+        }
+
+        INamedTypeSymbol? owner = context.ContainingSymbol.ContainingType;
+        if (symbols.IsDelegatingHandler(owner) || ThrottledTypes.IsThrottledClientOrImplementation(owner, symbols.Throttling))
+        {
+            return;
+        }
+
+        BodyFacts facts = bodies.GetOrAdd(RootOf(invocation), body => BodyFacts.Of(body, symbols));
+        if (facts.ChecksSuccess && !facts.HandlesTooManyRequests)
+        {
+            candidates.Add(Diagnostic.Create(DiagnosticDescriptors.MissingTooManyRequestsHandling, MemberNameLocation.Of(invocation), method.Name));
+        }
+    }
+
+    private static IOperation RootOf(IOperation operation)
+    {
+        while (operation.Parent is { } parent)
+        {
+            operation = parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>What one member body does with the responses it gets.</summary>
+    private sealed class BodyFacts
+    {
+        private BodyFacts(bool checksSuccess, bool handlesTooManyRequests)
+        {
+            ChecksSuccess = checksSuccess;
+            HandlesTooManyRequests = handlesTooManyRequests;
+        }
+
+        /// <summary>It fails on an unsuccessful status: <c>EnsureSuccessStatusCode</c>, <c>IsSuccessStatusCode</c>, or a throwing helper.</summary>
+        public bool ChecksSuccess { get; }
+
+        /// <summary>It looks at 429 or <c>Retry-After</c>, or throws the runtime's <c>TooManyRequestsException</c>.</summary>
+        public bool HandlesTooManyRequests { get; }
+
+        public static BodyFacts Of(IOperation body, HttpSymbols symbols)
+        {
+            bool checksSuccess = false;
+            bool handlesTooMany = false;
+            foreach (IOperation operation in body.DescendantsAndSelf())
             {
-                switch (operation.Operation)
+                switch (operation)
                 {
                     case IInvocationOperation invocation:
                         IMethodSymbol method = invocation.TargetMethod;
-                        if (symbols.IsHttpClientMethod(method))
+                        if (CheckingMethods.Contains(method.Name) && symbols.IsHttpClientMethod(method))
                         {
-                            if (ResponseMethods.Contains(method.Name))
-                            {
-                                calls.Add(invocation);
-                            }
-                            else if (CheckingMethods.Contains(method.Name))
-                            {
-                                calls.Add(invocation);
-                                checksSuccess = true;
-                            }
+                            checksSuccess = true;
                         }
                         else if (method.Name == "EnsureSuccessStatusCode" && symbols.IsResponse(method.ContainingType))
                         {
                             checksSuccess = true;
-                        }
-                        else if (ResilienceMethods.Contains(method.Name) && symbols.IsResilienceExtension(method))
-                        {
-                            handledElsewhere.Value = true;
                         }
                         else if (symbols.IsTooManyRequestsException(method.ContainingType))
                         {
@@ -129,31 +183,10 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
                         handlesTooMany = true;
                         break;
                 }
-            },
-            OperationKind.Invocation,
-            OperationKind.PropertyReference,
-            OperationKind.FieldReference,
-            OperationKind.Literal,
-            OperationKind.ObjectCreation);
-
-        context.RegisterOperationBlockEndAction(end =>
-        {
-            if (handlesTooMany && inHandler)
-            {
-                handledElsewhere.Value = true;
             }
 
-            if (!checksSuccess || handlesTooMany || inHandler || calls.Count == 0
-                || ThrottledTypes.IsThrottledClientOrImplementation(owner, symbols.Throttling))
-            {
-                return;
-            }
-
-            foreach (IInvocationOperation call in calls)
-            {
-                candidates.Add(Diagnostic.Create(DiagnosticDescriptors.MissingTooManyRequestsHandling, MemberNameLocation.Of(call), call.TargetMethod.Name));
-            }
-        });
+            return new BodyFacts(checksSuccess, handlesTooMany);
+        }
     }
 
     /// <summary>A mutable box shared by the callbacks of one compilation.</summary>

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Throttling.Roslyn;
@@ -70,6 +71,15 @@ internal sealed class ThrottlingSymbols
     public bool HasAttributes => SlotsAttribute is not null && RateLimitAttribute is not null;
 
     public static ThrottlingSymbols Create(Compilation compilation) => new(compilation);
+
+    /// <summary>
+    /// The symbols, or null when the compilation does not reference the Throttling package, for the rules that have
+    /// nothing to check without it. Asked by assembly name, so that a project without it pays for no type lookup.
+    /// </summary>
+    public static ThrottlingSymbols? CreateIfReferenced(Compilation compilation)
+        => compilation.AssemblyName == KnownTypeNames.RuntimeAssembly || compilation.ReferencedAssemblyNames.Any(a => a.Name == KnownTypeNames.RuntimeAssembly)
+            ? new(compilation)
+            : null;
 
     /// <summary>Whether <paramref name="type"/> carries <c>[Slots]</c> or <c>[RateLimit]</c>: a throttled client.</summary>
     public bool IsThrottledClient(INamedTypeSymbol type)

@@ -128,6 +128,21 @@ public class DoNotBlockOnAsyncCodeTests
             """);
 
     [Fact]
+    public Task A_query_filtered_to_completed_tasks_reads_results_freely_and_any_other_filter_does_not()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            public class Service
+            {
+                public IEnumerable<int> Finished(IReadOnlyCollection<Task<int>> tasks)
+                    => tasks.Where(t => t.Status == TaskStatus.RanToCompletion).Select(t => t.Result)
+                        .Concat(tasks.Where(t => t.IsCompletedSuccessfully).Select(done => done.Result));
+
+                public IEnumerable<int> NotFinished(IReadOnlyCollection<Task<int>> tasks)
+                    => tasks.Where(t => t.IsFaulted == false).Select(t => t.{|THR002:Result|})
+                        .Concat(tasks.Where(t => t.Id > 0).Select(t => t.{|THR002:Result|}));
+            }
+            """);
+
+    [Fact]
     public Task On_NET_10_a_task_awaited_through_WhenAll_of_a_params_span_is_complete()
         => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
             public class Service
