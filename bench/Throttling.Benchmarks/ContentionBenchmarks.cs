@@ -4,7 +4,7 @@ namespace Throttling.Benchmarks;
 
 /// <summary>16 callers contending for 4 slots, each call yielding once: throughput of the slot gate under contention.</summary>
 [MemoryDiagnoser]
-public sealed class ContentionBenchmarks : IDisposable
+public class ContentionBenchmarks
 {
     private const int Callers = 16;
     private const int CallsPerCaller = 500;
@@ -20,7 +20,7 @@ public sealed class ContentionBenchmarks : IDisposable
     }
 
     [IterationCleanup]
-    public void Dispose()
+    public void Cleanup()
     {
         _semaphore.Dispose();
         _throttle.Dispose();

@@ -12,7 +12,7 @@ namespace Throttling.Benchmarks;
 /// with the same strategies.
 /// </summary>
 [MemoryDiagnoser]
-public sealed class PerCallOverheadBenchmarks : IDisposable
+public class PerCallOverheadBenchmarks
 {
     private readonly CompletedClient _inner = new();
     private readonly SemaphoreSlim _semaphore = new(64);
@@ -89,7 +89,7 @@ public sealed class PerCallOverheadBenchmarks : IDisposable
         => _pollySlotsWindowBackoff.ExecuteAsync(static (inner, token) => new ValueTask<HttpResponseMessage>(((ISlotsWindowBackoff)inner).GetAsync(1, token)), _inner, CancellationToken.None);
 
     [GlobalCleanup]
-    public void Dispose()
+    public void Cleanup()
     {
         _semaphore.Dispose();
         _concurrencyLimiter.Dispose();
