@@ -13,7 +13,7 @@ public sealed class PackedRepository : IDisposable
         Root = Path.Combine(Path.GetTempPath(), "throttling-package-tests-" + Guid.NewGuid().ToString("N")[..8]);
         Feed = Path.Combine(Root, "feed");
         Version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        RepoRoot = FindRepoRoot();
+        RepoRoot = Throttling.Testing.RepositoryRoot.Path;
         foreach (string project in new[] { "src/Analyzers/Throttling.Analyzers.csproj", "src/Runtime/Throttling.csproj" })
         {
             (int exit, string output) = DotNet.Run(RepoRoot, "pack", project, "-c", "Release", "-o", Feed, "-p:Version=" + Version, "-nologo");
@@ -77,18 +77,5 @@ public sealed class PackedRepository : IDisposable
         {
             // A locked file in the temp folder is not worth failing the run for.
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Throttling.Analyzers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Throttling.Analyzers.sln not found above " + AppContext.BaseDirectory);
     }
 }

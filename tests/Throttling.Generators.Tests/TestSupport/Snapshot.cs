@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Throttling.Generators.Tests;
@@ -9,9 +8,9 @@ namespace Throttling.Generators.Tests;
 /// </summary>
 internal static partial class Snapshot
 {
-    public static void Match(string actual, string name, [CallerFilePath] string testFile = "")
+    public static void Match(string actual, string name)
     {
-        string path = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + ".g.cs");
+        string path = Path.Combine(Throttling.Testing.RepositoryRoot.Path, "tests", "Throttling.Generators.Tests", "Snapshots", name + ".g.cs");
         string scrubbed = VersionPattern().Replace(actual, "GeneratedCode(\"Throttling.Generators\", \"VERSION\")");
         if (Environment.GetEnvironmentVariable("THROTTLING_UPDATE_SNAPSHOTS") == "1")
         {
