@@ -175,8 +175,7 @@ public sealed partial class CallGate
         }
     }
 
-    // A detector that throws fails the call the way a throwing call would, with the slot freed by the caller; a result
-    // it cannot judge is not a 429.
+    // A detector that throws fails the call, as a throwing call would; the caller frees the slot either way.
     private static bool IsThrottled<TResult>(ThrottleDetector<TResult>? detector, TResult result, out Exception? failure)
     {
         failure = null;

@@ -134,7 +134,7 @@ public abstract class TimedRateLimiter : RateLimiter
 
         if (cancellationToken.CanBeCanceled)
         {
-            waiter.ListenTo(cancellationToken);
+            waiter.ListenForCancellation();
         }
 
         return new ValueTask<RateLimitLease>(waiter.Task);
@@ -323,9 +323,9 @@ public abstract class TimedRateLimiter : RateLimiter
         /// Lets the token cancel the wait. Called after the waiter is queued and the limiter's lock released, so the
         /// waiter may already have been granted on another thread: then the registration is dropped at once.
         /// </summary>
-        public void ListenTo(CancellationToken cancellationToken)
+        public void ListenForCancellation()
         {
-            CancellationTokenRegistration registration = cancellationToken.Register(static state => ((RateWaiter)state!).Cancel(), this);
+            CancellationTokenRegistration registration = CancellationToken.Register(static state => ((RateWaiter)state!).Cancel(), this);
             lock (_registrationLock)
             {
                 if (!_stoppedListening)
