@@ -306,7 +306,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
                     IInvocationOperation? linq = lambda.Parent?.Parent?.Parent as IInvocationOperation ?? lambda.Parent?.Parent as IInvocationOperation;
                     IOperation? source = linq?.Instance ?? linq?.Arguments.FirstOrDefault()?.Value;
                     return source is not null
-                        && OperationScope.Unwrap(source) is IInvocationOperation { TargetMethod.Name: "Where" } where
+                        && QuerySource(OperationScope.Unwrap(source), linq!) is IInvocationOperation { TargetMethod.Name: "Where" } where
                         && where.Arguments.LastOrDefault()?.Value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation filter }
                         && filter.Symbol.Parameters.Length == 1
                         && filter.Body.Operations.FirstOrDefault() is IReturnOperation { ReturnedValue: { } condition }
@@ -315,6 +315,31 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
             }
 
             return false;
+        }
+
+        // The query a source stands for: itself, or the one a local was initialized with and never reassigned
+        // (var done = tasks.Where(...); done.Select(...)).
+        private static IOperation QuerySource(IOperation source, IOperation use)
+        {
+            if (source is not ILocalReferenceOperation { Local: { } local })
+            {
+                return source;
+            }
+
+            IOperation? initial = null;
+            foreach (IOperation operation in OperationScope.OwnDescendants(OperationScope.FunctionBody(use)))
+            {
+                if (operation is IVariableDeclaratorOperation { Initializer.Value: { } value } declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    initial = OperationScope.Unwrap(value);
+                }
+                else if (operation is IAssignmentOperation { Target: ILocalReferenceOperation assigned } && SymbolEqualityComparer.Default.Equals(assigned.Local, local))
+                {
+                    return source;
+                }
+            }
+
+            return initial ?? source;
         }
 
         // The collection a task was taken from: foreach (var t in tasks), tasks[i], or tasks.Select(t => ...) (then the query too).

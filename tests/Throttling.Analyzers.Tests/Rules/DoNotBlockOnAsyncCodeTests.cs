@@ -136,6 +136,20 @@ public class DoNotBlockOnAsyncCodeTests
                     => tasks.Where(t => t.Status == TaskStatus.RanToCompletion).Select(t => t.Result)
                         .Concat(tasks.Where(t => t.IsCompletedSuccessfully).Select(done => done.Result));
 
+                public Task<IEnumerable<int>> Until(IReadOnlyCollection<Task<int>> tasks, Task timeout)
+                    => Task.WhenAny(timeout, Task.WhenAll(tasks)).ContinueWith(_ =>
+                    {
+                        var completed = tasks.Where(t => t.Status == TaskStatus.RanToCompletion);
+                        return completed.Select(t => t.Result);
+                    });
+
+                public IEnumerable<int> Reassigned(IReadOnlyCollection<Task<int>> tasks)
+                {
+                    var picked = tasks.Where(t => t.IsCompletedSuccessfully);
+                    picked = tasks;
+                    return picked.Select(t => t.{|THR002:Result|});
+                }
+
                 public IEnumerable<int> NotFinished(IReadOnlyCollection<Task<int>> tasks)
                     => tasks.Where(t => t.IsFaulted == false).Select(t => t.{|THR002:Result|})
                         .Concat(tasks.Where(t => t.Id > 0).Select(t => t.{|THR002:Result|}));
