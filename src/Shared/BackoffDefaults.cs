@@ -1,3 +1,5 @@
+using System;
+
 namespace Throttling;
 
 /// <summary>
@@ -9,9 +11,13 @@ internal static class BackoffDefaults
 {
     public const int MaxRetries = 3;
 
-    public const string BaseDelay = "2s";
+    // As the attribute's properties hold them.
+    public const string BaseDelayText = "2s";
+    public const string MaxDelayText = "60s";
+    public const string MaxRetryAfterText = "5m";
 
-    public const string MaxDelay = "60s";
-
-    public const string MaxRetryAfter = "5m";
+    // Parsed once, by the one parser.
+    public static readonly TimeSpan BaseDelay = Duration.Parse(BaseDelayText, nameof(BaseDelay));
+    public static readonly TimeSpan MaxDelay = Duration.Parse(MaxDelayText, nameof(MaxDelay));
+    public static readonly TimeSpan MaxRetryAfter = Duration.Parse(MaxRetryAfterText, nameof(MaxRetryAfter));
 }

@@ -24,7 +24,7 @@ internal sealed class FanOutBounds
         tasks = OperationScope.Unwrap(tasks);
         if (tasks is ILocalReferenceOperation local && hops < MaxLocalHops)
         {
-            return InitialValue(local.Local, tasks) is { } initial ? FindProjection(initial, hops + 1) : null;
+            return OperationScope.InitialValue(local.Local, tasks) is { } initial ? FindProjection(initial, hops + 1) : null;
         }
 
         if (tasks is not IInvocationOperation invocation)
@@ -58,7 +58,7 @@ internal sealed class FanOutBounds
             case IObjectCreationOperation { Initializer: { } initializer } when initializer.Initializers.All(i => i is IInvocationOperation):
                 return initializer.Initializers.Length <= _maxFanOut;
             case ILocalReferenceOperation local when hops < MaxLocalHops:
-                return InitialValue(local.Local, source) is { } initial && IsBounded(initial, hops + 1);
+                return OperationScope.InitialValue(local.Local, source) is { } initial && IsBounded(initial, hops + 1);
             case IInvocationOperation invocation when invocation.TargetMethod.ContainingType is { } type
                 && SymbolEqualityComparer.Default.Equals(type, _symbols.Enumerable):
                 return IsBoundedQuery(invocation, hops);
@@ -252,25 +252,6 @@ internal sealed class FanOutBounds
 
     private bool IsMaterialization(IMethodSymbol method)
         => _symbols.IsEnumerableMethod(method, "ToList") || _symbols.IsEnumerableMethod(method, "ToArray") || _symbols.IsEnumerableMethod(method, "AsEnumerable");
-
-    // The value a local starts with, when it is declared once and never assigned again in the function.
-    private static IOperation? InitialValue(ILocalSymbol local, IOperation use)
-    {
-        IOperation? initial = null;
-        foreach (IOperation operation in OperationScope.OwnDescendants(OperationScope.FunctionBody(use)))
-        {
-            switch (operation)
-            {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                    initial = declarator.Initializer?.Value;
-                    break;
-                case ISimpleAssignmentOperation assignment when SymbolEqualityComparer.Default.Equals(OperationScope.ReferencedSymbol(assignment.Target), local):
-                    return null;
-            }
-        }
-
-        return initial;
-    }
 
     /// <summary>A projection into tasks: the items and the function that starts a task for each.</summary>
     internal sealed class Projection

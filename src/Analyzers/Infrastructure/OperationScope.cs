@@ -71,6 +71,25 @@ internal static class OperationScope
         }
     }
 
+    /// <summary>The value a local starts with, when it is declared once and never assigned again in the function.</summary>
+    public static IOperation? InitialValue(ILocalSymbol local, IOperation use)
+    {
+        IOperation? initial = null;
+        foreach (IOperation operation in OwnDescendants(FunctionBody(use)))
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    initial = declarator.Initializer?.Value;
+                    break;
+                case ISimpleAssignmentOperation assignment when SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), local):
+                    return null;
+            }
+        }
+
+        return initial;
+    }
+
     /// <summary>Whether an ancestor within the same function satisfies <paramref name="predicate"/>.</summary>
     public static bool HasAncestor(IOperation operation, System.Func<IOperation, bool> predicate)
     {

@@ -320,27 +320,9 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
         // The query a source stands for: itself, or the one a local was initialized with and never reassigned
         // (var done = tasks.Where(...); done.Select(...)).
         private static IOperation QuerySource(IOperation source, IOperation use)
-        {
-            if (source is not ILocalReferenceOperation { Local: { } local })
-            {
-                return source;
-            }
-
-            IOperation? initial = null;
-            foreach (IOperation operation in OperationScope.OwnDescendants(OperationScope.FunctionBody(use)))
-            {
-                if (operation is IVariableDeclaratorOperation { Initializer.Value: { } value } declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-                {
-                    initial = OperationScope.Unwrap(value);
-                }
-                else if (operation is IAssignmentOperation { Target: ILocalReferenceOperation assigned } && SymbolEqualityComparer.Default.Equals(assigned.Local, local))
-                {
-                    return source;
-                }
-            }
-
-            return initial ?? source;
-        }
+            => source is ILocalReferenceOperation { Local: { } local } && OperationScope.InitialValue(local, use) is { } initial
+                ? OperationScope.Unwrap(initial)
+                : source;
 
         // The collection a task was taken from: foreach (var t in tasks), tasks[i], or tasks.Select(t => ...) (then the query too).
         private static ISymbol? CollectionOf(IOperation value, out IOperation? query)

@@ -17,14 +17,14 @@ public sealed class BackoffAttribute : Attribute
     public int MaxRetries { get; set; } = BackoffDefaults.MaxRetries;
 
     /// <summary>The exponential backoff's first step, such as <c>"2s"</c> (the default).</summary>
-    public string BaseDelay { get; set; } = BackoffDefaults.BaseDelay;
+    public string BaseDelay { get; set; } = BackoffDefaults.BaseDelayText;
 
     /// <summary>The longest computed backoff delay, such as <c>"60s"</c> (the default).</summary>
-    public string MaxDelay { get; set; } = BackoffDefaults.MaxDelay;
+    public string MaxDelay { get; set; } = BackoffDefaults.MaxDelayText;
 
     /// <summary>
     /// The longest <c>Retry-After</c> worth waiting for, such as <c>"5m"</c> (the default). A server asking for longer
     /// fails the call at once with its 429 instead of parking it.
     /// </summary>
-    public string MaxRetryAfter { get; set; } = BackoffDefaults.MaxRetryAfter;
+    public string MaxRetryAfter { get; set; } = BackoffDefaults.MaxRetryAfterText;
 }

@@ -261,15 +261,8 @@ public sealed class ClientThrottle : IDisposable
             if (started != Unrecorded)
             {
                 long recordedAt = Math.Min(now, started + RecordingDelayCap.Ticks);
-                foreach (PermitLedger ledger in stage.Ledgers)
-                {
-                    ledger.Commit(recordedAt, 1);
-                }
-
-                foreach (PermitLedger ledger in _ledgers)
-                {
-                    ledger.Commit(recordedAt, 1);
-                }
+                PermitLedger.CommitOneInEach(stage.Ledgers, recordedAt);
+                PermitLedger.CommitOneInEach(_ledgers, recordedAt);
             }
 
             if (_waiting > 0 && !_disposed)
@@ -403,15 +396,8 @@ public sealed class ClientThrottle : IDisposable
                 return false;
             }
 
-            foreach (PermitLedger ledger in stage.Ledgers)
-            {
-                ledger.Reserve(now, 1);
-            }
-
-            foreach (PermitLedger ledger in _ledgers)
-            {
-                ledger.Reserve(now, 1);
-            }
+            PermitLedger.ReserveOneInEach(stage.Ledgers, now);
+            PermitLedger.ReserveOneInEach(_ledgers, now);
 
             started = stage.Ledgers.Length != 0 || _ledgers.Length != 0 ? now : Unrecorded;
         }
@@ -466,10 +452,7 @@ public sealed class ClientThrottle : IDisposable
                     }
 
                     stage.Queue.Remove(arriving);
-                    foreach (PermitLedger ledger in stage.Ledgers)
-                    {
-                        ledger.Reserve(now, 1);
-                    }
+                    PermitLedger.ReserveOneInEach(stage.Ledgers, now);
 
                     arriving.HoldsReservation = stage.Ledgers.Length != 0;
                     _slotQueue.Enqueue(arriving);
@@ -488,10 +471,7 @@ public sealed class ClientThrottle : IDisposable
     // Under _sync. The method's permits stay reserved, the client's are reserved now; Exit records both.
     private void Start(Admission admission, long now)
     {
-        foreach (PermitLedger ledger in _ledgers)
-        {
-            ledger.Reserve(now, 1);
-        }
+        PermitLedger.ReserveOneInEach(_ledgers, now);
 
         _waiting--;
         _inFlight++;

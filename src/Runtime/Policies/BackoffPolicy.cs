@@ -21,9 +21,9 @@ public sealed class BackoffPolicy
         }
 
         MaxRetries = maxRetries;
-        BaseDelay = Positive(baseDelay ?? Duration.Parse(BackoffDefaults.BaseDelay, nameof(baseDelay)), nameof(baseDelay));
-        MaxDelay = Positive(maxDelay ?? Duration.Parse(BackoffDefaults.MaxDelay, nameof(maxDelay)), nameof(maxDelay));
-        MaxRetryAfter = Positive(maxRetryAfter ?? Duration.Parse(BackoffDefaults.MaxRetryAfter, nameof(maxRetryAfter)), nameof(maxRetryAfter));
+        BaseDelay = Positive(baseDelay ?? BackoffDefaults.BaseDelay, nameof(baseDelay));
+        MaxDelay = Positive(maxDelay ?? BackoffDefaults.MaxDelay, nameof(maxDelay));
+        MaxRetryAfter = Positive(maxRetryAfter ?? BackoffDefaults.MaxRetryAfter, nameof(maxRetryAfter));
     }
 
     /// <summary>Retries after the first attempt.</summary>

@@ -61,4 +61,22 @@ internal abstract class PermitLedger
 
         return readyAt;
     }
+
+    /// <summary>Reserves one permit in every ledger: a call that holds all its limits' permits until it ends.</summary>
+    public static void ReserveOneInEach(PermitLedger[] ledgers, long now)
+    {
+        foreach (PermitLedger ledger in ledgers)
+        {
+            ledger.Reserve(now, 1);
+        }
+    }
+
+    /// <summary>Records, in every ledger, the start of a call that reserved one permit in each.</summary>
+    public static void CommitOneInEach(PermitLedger[] ledgers, long at)
+    {
+        foreach (PermitLedger ledger in ledgers)
+        {
+            ledger.Commit(at, 1);
+        }
+    }
 }

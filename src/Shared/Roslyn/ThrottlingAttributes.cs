@@ -33,9 +33,9 @@ internal static class ThrottlingAttributes
     {
         int before = problems.Count;
         int maxRetries = NamedInt(attribute, "MaxRetries", problems, LimitRules.IsValidRetryCount, "MaxRetries must be 0 or more") ?? BackoffDefaults.MaxRetries;
-        TimeSpan baseDelay = NamedDuration(attribute, "BaseDelay", problems) ?? Throttling.Duration.Parse(BackoffDefaults.BaseDelay, "BaseDelay");
-        TimeSpan maxDelay = NamedDuration(attribute, "MaxDelay", problems) ?? Throttling.Duration.Parse(BackoffDefaults.MaxDelay, "MaxDelay");
-        TimeSpan maxRetryAfter = NamedDuration(attribute, "MaxRetryAfter", problems) ?? Throttling.Duration.Parse(BackoffDefaults.MaxRetryAfter, "MaxRetryAfter");
+        TimeSpan baseDelay = NamedDuration(attribute, "BaseDelay", problems) ?? BackoffDefaults.BaseDelay;
+        TimeSpan maxDelay = NamedDuration(attribute, "MaxDelay", problems) ?? BackoffDefaults.MaxDelay;
+        TimeSpan maxRetryAfter = NamedDuration(attribute, "MaxRetryAfter", problems) ?? BackoffDefaults.MaxRetryAfter;
         return problems.Count == before ? new BackoffValues(maxRetries, baseDelay, maxDelay, maxRetryAfter) : null;
     }
 
