@@ -15,9 +15,13 @@ internal sealed class AsyncSymbols
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
         Obsolete = compilation.GetTypeByMetadataName("System.ObsoleteAttribute");
-        MemoryStream = compilation.GetTypeByMetadataName("System.IO.MemoryStream");
-        StringReader = compilation.GetTypeByMetadataName("System.IO.StringReader");
-        StringWriter = compilation.GetTypeByMetadataName("System.IO.StringWriter");
+        TaskStatus = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskStatus");
+        Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
+        ManualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
+        CountdownEvent = compilation.GetTypeByMetadataName("System.Threading.CountdownEvent");
+        Barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
         Console = compilation.GetTypeByMetadataName("System.Console");
         Awaiters = new[]
         {
@@ -46,11 +50,19 @@ internal sealed class AsyncSymbols
 
     public INamedTypeSymbol? Obsolete { get; }
 
-    private INamedTypeSymbol? MemoryStream { get; }
+    public INamedTypeSymbol? TaskStatus { get; }
 
-    private INamedTypeSymbol? StringReader { get; }
+    public INamedTypeSymbol? TimeSpan { get; }
 
-    private INamedTypeSymbol? StringWriter { get; }
+    private INamedTypeSymbol? Enumerable { get; }
+
+    private INamedTypeSymbol? WaitHandle { get; }
+
+    private INamedTypeSymbol? ManualResetEventSlim { get; }
+
+    private INamedTypeSymbol? CountdownEvent { get; }
+
+    private INamedTypeSymbol? Barrier { get; }
 
     private INamedTypeSymbol? Console { get; }
 
@@ -81,20 +93,34 @@ internal sealed class AsyncSymbols
         return false;
     }
 
-    /// <summary>Types whose synchronous calls never wait on I/O, so their async twins buy nothing.</summary>
-    public bool IsInMemory(INamedTypeSymbol type)
-    {
-        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, MemoryStream)
-                || SymbolEqualityComparer.Default.Equals(current, StringReader)
-                || SymbolEqualityComparer.Default.Equals(current, StringWriter))
-            {
-                return true;
-            }
-        }
+    public bool IsEnumerable(INamedTypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, Enumerable);
 
-        return false;
+    /// <summary>
+    /// A wait on another thread's signal that has no async twin: <c>WaitHandle.WaitOne/WaitAll/WaitAny/SignalAndWait</c>,
+    /// <c>Thread.Join</c>, <c>ManualResetEventSlim.Wait</c>, <c>CountdownEvent.Wait</c>, <c>Barrier.SignalAndWait</c>.
+    /// </summary>
+    public bool IsBlockingWait(IMethodSymbol method)
+    {
+        INamedTypeSymbol? type = method.ContainingType;
+        switch (method.Name)
+        {
+            case "WaitOne" or "WaitAll" or "WaitAny" or "SignalAndWait":
+                for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(current, WaitHandle))
+                    {
+                        return true;
+                    }
+                }
+
+                return method.Name == "SignalAndWait" && SymbolEqualityComparer.Default.Equals(type, Barrier);
+            case "Join":
+                return SymbolEqualityComparer.Default.Equals(type, Thread);
+            case "Wait":
+                return SymbolEqualityComparer.Default.Equals(type, ManualResetEventSlim) || SymbolEqualityComparer.Default.Equals(type, CountdownEvent);
+            default:
+                return false;
+        }
     }
 
     /// <summary>

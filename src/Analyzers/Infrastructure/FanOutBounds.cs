@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -167,26 +168,60 @@ internal sealed class FanOutBounds
         return value;
     }
 
-    // h => h.HandleAsync(e): each item is the receiver of its own call.
+    // h => h.HandleAsync(e), or a block that awaits only calls on its item (with a try/catch around them): each item is
+    // a component receiving its own call, one per component rather than one per datum.
     private static bool CallsEachItem(IAnonymousFunctionOperation lambda)
     {
-        IOperation? body = lambda.Body.Operations.Length == 1 ? lambda.Body.Operations[0] : null;
-        IOperation? value = body switch
+        bool callsItem = false;
+        foreach (IOperation call in AsyncCallsOf(lambda))
         {
-            IReturnOperation { ReturnedValue: { } returned } => returned,
-            IExpressionStatementOperation statement => statement.Operation,
-            _ => null,
-        };
-        if (value is not null && OperationScope.Unwrap(value) is IAwaitOperation awaited)
-        {
-            value = awaited.Operation;
+            if (call is not IInvocationOperation { Instance: { } receiver }
+                || OperationScope.Unwrap(receiver) is not IParameterReferenceOperation parameter
+                || !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol))
+            {
+                return false;
+            }
+
+            callsItem = true;
         }
 
-        return value is not null
-            && OperationScope.Unwrap(value) is IInvocationOperation { Instance: { } receiver }
-            && OperationScope.Unwrap(receiver) is IParameterReferenceOperation parameter
-            && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol);
+        return callsItem;
     }
+
+    // What the lambda awaits, or returns when it is not async (through ConfigureAwait).
+    private static IEnumerable<IOperation> AsyncCallsOf(IAnonymousFunctionOperation lambda)
+    {
+        foreach (IOperation operation in OperationScope.OwnDescendants(lambda.Body))
+        {
+            IOperation? value = operation switch
+            {
+                IAwaitOperation awaited => awaited.Operation,
+                IReturnOperation { ReturnedValue: { } returned } when !lambda.Symbol.IsAsync => returned,
+                _ => null,
+            };
+            if (value is null)
+            {
+                continue;
+            }
+
+            value = OperationScope.Unwrap(value);
+            yield return value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? OperationScope.Unwrap(configured) : value;
+        }
+    }
+
+    /// <summary>
+    /// Whether the selector starts work for each item: it calls or creates something. <c>t => t</c> and
+    /// <c>p => p.Completion</c> hand on tasks that already run.
+    /// </summary>
+    public static bool StartsWork(IOperation selector) => OperationScope.Unwrap(selector) switch
+    {
+        IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } => StartsWork(lambda),
+        IAnonymousFunctionOperation lambda => StartsWork(lambda),
+        _ => true,
+    };
+
+    private static bool StartsWork(IAnonymousFunctionOperation lambda)
+        => lambda.Symbol.IsAsync || lambda.Body.Descendants().Any(o => o is IInvocationOperation or IObjectCreationOperation or IDynamicInvocationOperation);
 
     private bool IsBoundedQuery(IInvocationOperation query, int hops)
     {

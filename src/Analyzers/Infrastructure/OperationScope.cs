@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -71,23 +72,133 @@ internal static class OperationScope
         }
     }
 
-    /// <summary>The value a local starts with, when it is declared once and never assigned again in the function.</summary>
+    /// <summary>The value a local starts with, when it is declared once and never written again in the function.</summary>
     public static IOperation? InitialValue(ILocalSymbol local, IOperation use)
     {
         IOperation? initial = null;
         foreach (IOperation operation in OwnDescendants(FunctionBody(use)))
         {
-            switch (operation)
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
             {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                    initial = declarator.Initializer?.Value;
-                    break;
-                case ISimpleAssignmentOperation assignment when SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), local):
-                    return null;
+                initial = declarator.Initializer?.Value;
+            }
+            else if (Writes(operation, local))
+            {
+                return null;
             }
         }
 
         return initial;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="operation"/> writes <paramref name="symbol"/>: an assignment of any kind, a deconstruction,
+    /// or passing it by <c>ref</c>/<c>out</c>; with <paramref name="elementsToo"/>, also an assignment to one of its elements.
+    /// </summary>
+    public static bool Writes(IOperation operation, ISymbol symbol, bool elementsToo = false)
+    {
+        switch (operation)
+        {
+            case IAssignmentOperation assignment and not IDeconstructionAssignmentOperation:
+                return IsTarget(assignment.Target, symbol, elementsToo);
+            case IDeconstructionAssignmentOperation deconstruction:
+                return deconstruction.Target.DescendantsAndSelf().Any(t => IsTarget(t, symbol, elementsToo));
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+                return IsTarget(argument.Value, symbol, elementsToo);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsTarget(IOperation target, ISymbol symbol, bool elementsToo)
+    {
+        target = Unwrap(target);
+        if (SymbolEqualityComparer.Default.Equals(ReferencedSymbol(target), symbol))
+        {
+            return true;
+        }
+
+        return elementsToo && target switch
+        {
+            IArrayElementReferenceOperation element => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(element.ArrayReference), symbol),
+            IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list } => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(list), symbol),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="earlier"/> runs on every path that reaches <paramref name="later"/> in the same function: it
+    /// comes first, and no branch, loop body, case, catch or short-circuited operand separates it from their common ancestor.
+    /// </summary>
+    public static bool Dominates(IOperation earlier, IOperation later)
+    {
+        if (!StartsBefore(earlier, later))
+        {
+            return false;
+        }
+
+        IOperation child = earlier;
+        for (IOperation? parent = earlier.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            if (IsConditionallyRun(child, parent))
+            {
+                return false;
+            }
+
+            if (parent.Syntax.Span.Contains(later.Syntax.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Whether child runs only on some of the paths through parent.
+    private static bool IsConditionallyRun(IOperation child, IOperation parent) => parent switch
+    {
+        IConditionalOperation conditional => child == conditional.WhenTrue || child == conditional.WhenFalse,
+        ILoopOperation loop => child == loop.Body,
+        ISwitchCaseOperation or ISwitchExpressionArmOperation or ICatchClauseOperation => true,
+        ITryOperation attempt => child == attempt.Body && attempt.Catches.Length > 0,
+        IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary => child == binary.RightOperand,
+        ICoalesceOperation coalesce => child == coalesce.WhenNull,
+        IConditionalAccessOperation access => child == access.WhenNotNull,
+        IAnonymousFunctionOperation or ILocalFunctionOperation => true,
+        _ => false,
+    };
+
+    /// <summary>The lambda that declares <paramref name="parameter"/>, found from a use of it.</summary>
+    public static IAnonymousFunctionOperation? LambdaOf(IParameterSymbol parameter, IOperation use)
+    {
+        for (IOperation? current = use.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(lambda.Symbol, parameter.ContainingSymbol))
+            {
+                return lambda;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The call a lambda is passed to (<c>tasks.Select(t => ...)</c>: <c>Select</c>), if it is an argument.</summary>
+    public static IInvocationOperation? CallTaking(IAnonymousFunctionOperation lambda)
+    {
+        for (IOperation? current = lambda.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IInvocationOperation invocation:
+                    return invocation;
+                case IDelegateCreationOperation or IConversionOperation or IArgumentOperation:
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether an ancestor within the same function satisfies <paramref name="predicate"/>.</summary>

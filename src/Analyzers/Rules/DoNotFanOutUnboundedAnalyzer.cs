@@ -16,7 +16,8 @@ namespace Throttling.Analyzers.Rules;
 /// Two shapes make such fan-out: a projection (<c>items.Select(x => CallAsync(x))</c>, possibly through <c>ToList</c>/<c>ToArray</c>
 /// or a local), and a loop adding tasks to a list later awaited together. Neither is flagged when the items are bounded
 /// (<c>Take(constant)</c>, a small <c>Enumerable.Range</c>, an array literal), when each task first waits on a semaphore or
-/// rate limiter, when the calls go through a client with <c>[Slots]</c>, or when the tasks came from elsewhere. The bound
+/// rate limiter, when the calls go through a client with <c>[Slots]</c>, when each item is a component receiving its own
+/// call, or when the tasks came from elsewhere (<c>running.Select(t => t)</c> starts nothing). The bound
 /// defaults to 32 items; set <c>throttling.THR001.max_fan_out</c> in .editorconfig to change it.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -63,7 +64,7 @@ public sealed class DoNotFanOutUnboundedAnalyzer : DiagnosticAnalyzer
         IOperation tasks = OperationScope.Unwrap(invocation.Arguments[0].Value);
         if (bounds.FindProjection(tasks) is { } projection)
         {
-            if (!bounds.IsBounded(projection.Source) && !bounds.IsLimited(projection.Selector))
+            if (FanOutBounds.StartsWork(projection.Selector) && !bounds.IsBounded(projection.Source) && !bounds.IsLimited(projection.Selector))
             {
                 Report(context, invocation, projection.Source, isProjection: OperationScope.Unwrap(invocation.Arguments[0].Value) is IInvocationOperation);
             }

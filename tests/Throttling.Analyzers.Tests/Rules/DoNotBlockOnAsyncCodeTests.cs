@@ -172,24 +172,340 @@ public class DoNotBlockOnAsyncCodeTests
     [Fact]
     public Task Twins_must_match_every_type_argument_and_polls_never_block()
         => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
-            public class Cache
+            namespace Storage
             {
-                public TValue GetOrCreate<TValue>(string key, Func<string, TValue> create) => create(key);
-                public Task<TValue> GetOrCreateAsync<TValue>(string key, Func<string, Task<TValue>> create) => create(key);
-                public List<T> Load<T>(IEnumerable<T> items) => items.ToList();
-                public Task<List<T>> LoadAsync<T>(IEnumerable<T> items) => Task.FromResult(items.ToList());
+                public class Cache
+                {
+                    public TValue GetOrCreate<TValue>(string key, Func<string, TValue> create) => create(key);
+                    public Task<TValue> GetOrCreateAsync<TValue>(string key, Func<string, Task<TValue>> create) => create(key);
+                    public List<T> Load<T>(IEnumerable<T> items) => items.ToList();
+                    public Task<List<T>> LoadAsync<T>(IEnumerable<T> items) => Task.FromResult(items.ToList());
+                }
+
+                public class Service(Cache cache, SemaphoreSlim gate)
+                {
+                    public async Task Run(int[] items)
+                    {
+                        cache.GetOrCreate("k", k => k.Length);
+                        cache.{|THR002:Load|}(items);
+                        if (gate.Wait(0)) gate.Release();
+                        if (gate.Wait(TimeSpan.Zero)) gate.Release();
+                        await Task.Yield();
+                    }
+                }
+            }
+            """, editorConfig: "throttling.THR002.blocking_types = Storage.Cache\n");
+
+    [Fact]
+    public Task A_twin_alone_is_no_evidence_of_IO_and_CPU_bound_calls_are_left_alone()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            using System.IO;
+            using System.Text.Json;
+            using Parsing;
+
+            namespace Parsing
+            {
+                public class Document { }
+
+                public class HtmlParser
+                {
+                    public Document ParseDocument(string html) => new();
+                    public Task<Document> ParseDocumentAsync(string html, CancellationToken cancellationToken = default) => Task.FromResult(new Document());
+                    public Document ParseDocument(Stream html) => new();
+                    public Task<Document> ParseDocumentAsync(Stream html, CancellationToken cancellationToken = default) => Task.FromResult(new Document());
+                }
+
+                public interface IContextFactory
+                {
+                    object CreateContext();
+                    Task<object> CreateContextAsync(CancellationToken cancellationToken = default);
+                }
             }
 
-            public class Service(Cache cache, SemaphoreSlim gate)
+            public class Service
             {
-                public async Task Run(int[] items)
+                public async Task Run(HtmlParser parser, CancellationTokenSource source, IContextFactory factory, Stream stream, string html)
                 {
-                    cache.GetOrCreate("k", k => k.Length);
-                    cache.{|THR002:Load|}(items);
-                    if (gate.Wait(0)) gate.Release();
-                    if (gate.Wait(TimeSpan.Zero)) gate.Release();
+                    parser.ParseDocument(html);
+                    factory.CreateContext();
+                    source.Cancel();
+                    parser.{|THR002:ParseDocument|}(stream);
+                    parser.ParseDocument(new MemoryStream());
+                    JsonSerializer.{|THR002:Deserialize|}<int>(stream);
+                    JsonSerializer.Deserialize<int>(new MemoryStream());
                     await Task.Yield();
                 }
+            }
+            """);
+
+    [Fact]
+    public Task Users_add_their_own_blocking_types_and_namespaces_in_editorconfig()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            namespace Vendor.Storage
+            {
+                public class BlobClient
+                {
+                    public byte[] Download(string name) => new byte[0];
+                    public Task<byte[]> DownloadAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(new byte[0]);
+                }
+            }
+
+            namespace Local
+            {
+                public class Renderer
+                {
+                    public string Render(string template) => template;
+                    public Task<string> RenderAsync(string template) => Task.FromResult(template);
+                }
+
+                public class Service
+                {
+                    public async Task Run(Vendor.Storage.BlobClient blobs, Renderer renderer)
+                    {
+                        blobs.{|THR002:Download|}("a");
+                        renderer.Render("b");
+                        await Task.Yield();
+                    }
+                }
+            }
+            """, editorConfig: "throttling.THR002.blocking_types = Some.Other.Type, Vendor.*\n");
+
+    [Fact]
+    public Task The_twin_suggested_is_never_the_method_being_written()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            using System.IO;
+
+            public sealed class CountingStream(Stream inner) : Stream
+            {
+                public long Count { get; private set; }
+                public override bool CanRead => true;
+                public override bool CanSeek => false;
+                public override bool CanWrite => false;
+                public override long Length => inner.Length;
+                public override long Position { get => inner.Position; set => inner.Position = value; }
+                public override void Flush() => inner.Flush();
+                public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+                public override void SetLength(long value) => inner.SetLength(value);
+                public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+                public override int Read(byte[] buffer, int offset, int count)
+                {
+                    int read = inner.Read(buffer, offset, count);
+                    Count += read;
+                    return read;
+                }
+
+                public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    inner.{|THR002:Flush|}();
+                    return Read(buffer, offset, count);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Waits_on_handles_threads_and_events_block_async_code()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            public class Worker
+            {
+                public async Task Async(ManualResetEvent stopped, Thread thread, ManualResetEventSlim ready, CountdownEvent countdown, SemaphoreSlim gate)
+                {
+                    stopped.{|THR002:WaitOne|}();
+                    stopped.{|THR002:WaitOne|}(TimeSpan.FromHours(1));
+                    WaitHandle.{|THR002:WaitAll|}(new WaitHandle[] { stopped });
+                    thread.{|THR002:Join|}();
+                    ready.{|THR002:Wait|}();
+                    countdown.{|THR002:Wait|}();
+                    gate.{|THR002:Wait|}();
+                    stopped.WaitOne(0);
+                    thread.Join(0);
+                    ready.Wait(TimeSpan.Zero);
+                    await Task.Yield();
+                }
+
+                public void Sync(ManualResetEvent stopped, Thread thread)
+                {
+                    stopped.WaitOne();
+                    thread.Join();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Completion_proved_by_switches_successful_waits_factories_and_conditions_is_understood()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            public class Service
+            {
+                public int Switched(Task<int> t)
+                {
+                    switch (t.Status)
+                    {
+                        case TaskStatus.RanToCompletion:
+                            return t.Result;
+                        case TaskStatus.Faulted:
+                        case TaskStatus.Canceled:
+                            return t.Result;
+                        case TaskStatus.Running:
+                            return t.{|THR002:Result|};
+                        default:
+                            return t.{|THR002:Result|};
+                    }
+                }
+
+                public int SwitchExpression(Task<int> t) => t.Status switch
+                {
+                    TaskStatus.RanToCompletion => t.Result,
+                    _ => t.{|THR002:Result|},
+                };
+
+                public int AfterSuccessfulWait(Task<int> t, Task<int> u)
+                {
+                    if (t.{|THR002:Wait|}(1000))
+                    {
+                        return t.Result;
+                    }
+
+                    if (!u.{|THR002:Wait|}(TimeSpan.FromSeconds(1)))
+                    {
+                        throw new TimeoutException();
+                    }
+
+                    return u.Result;
+                }
+
+                public int Factories()
+                {
+                    var done = Task.FromResult(1);
+                    Task nothing = Task.CompletedTask;
+                    ValueTask<int> value = new ValueTask<int>(2);
+                    nothing.Wait();
+                    return done.Result + value.Result;
+                }
+
+                public bool SameCondition(Task<Reply> t, Task<Reply> u)
+                    => t.IsCompletedSuccessfully && t.Result.Ok
+                        || !u.IsCompleted || u.Result.Ok
+                        || t.Status == TaskStatus.RanToCompletion && t.Result.Ok;
+
+                public int EarlyExit(Task<int> t)
+                {
+                    if (t.IsCompleted == false)
+                    {
+                        return 0;
+                    }
+
+                    return t.Result;
+                }
+
+                public int ThroughAPatternVariable(Task task)
+                    => task.IsCompleted && task is Task<int> typed ? typed.Result : 0;
+
+                public int StatusPattern(Task<int> t) => t.Status is TaskStatus.RanToCompletion ? t.Result : 0;
+            }
+
+            public record Reply(bool Ok);
+            """);
+
+    [Fact]
+    public Task A_proof_does_not_survive_a_reassignment_or_reach_another_branch()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            public class Service
+            {
+                public async Task<int> Reassigned(Task<int> t, Func<Task<int>> next)
+                {
+                    await Task.WhenAll(t);
+                    t = next();
+                    return t.{|THR002:Result|};
+                }
+
+                public async Task<int> ReassignedByRef(Task<int> t)
+                {
+                    await t;
+                    Replace(ref t);
+                    return t.{|THR002:Result|};
+                }
+
+                public async Task<int> ElementReplaced(Task<int>[] tasks, Func<Task<int>> next)
+                {
+                    await Task.WhenAll(tasks);
+                    tasks[0] = next();
+                    return tasks[0].{|THR002:Result|};
+                }
+
+                public async Task<int> OtherBranch(Task<int> t, bool flag)
+                {
+                    if (flag)
+                    {
+                        await t;
+                    }
+                    else
+                    {
+                        return t.{|THR002:Result|};
+                    }
+
+                    return t.{|THR002:Result|};
+                }
+
+                public async Task<int> InsideALoop(Task<int> t, int[] items)
+                {
+                    foreach (int item in items)
+                    {
+                        await t;
+                    }
+
+                    return t.{|THR002:Result|};
+                }
+
+                public int GuardInAnotherBranch(Task<int> t, bool flag)
+                {
+                    if (flag)
+                    {
+                        if (!t.IsCompleted)
+                        {
+                            return 0;
+                        }
+                    }
+
+                    return t.{|THR002:Result|};
+                }
+
+                public int GuardOfAnotherTask(Task<int> t, Task<int> u) => u.IsCompleted ? t.{|THR002:Result|} : 0;
+
+                private static void Replace(ref Task<int> t) => t = Task.Run(() => 1);
+            }
+            """);
+
+    [Fact]
+    public Task A_peer_rule_the_user_suppressed_is_respected()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Usage", "VSTHRD002", Scope = "member", Target = "~M:Engine.ByAssemblyAttribute(System.Threading.Tasks.Task{System.Int32})~System.Int32")]
+
+            public class Engine
+            {
+                [SuppressMessage("Usage", "VSTHRD002:Avoid problematic synchronous waits", Justification = "Synchronous mode by design.")]
+                public int ByAttribute(Task<int> t) => t.Result;
+
+                public int ByAssemblyAttribute(Task<int> t) => t.Result;
+
+                public int Pragma(Task<int> t)
+                {
+            #pragma warning disable CA1849, MA0045 // the synchronous pipeline blocks on purpose
+                    int a = t.Result;
+            #pragma warning restore CA1849, MA0045
+                    return a + t.{|THR002:Result|};
+                }
+
+                [SuppressMessage("Reliability", "CA2000:Dispose objects", Justification = "Unrelated.")]
+                public int UnrelatedSuppression(Task<int> t) => t.{|THR002:Result|};
+            }
+
+            [SuppressMessage("Usage", "VSTHRD103")]
+            public class SynchronousMode
+            {
+                public int Run(Task<int> t) => t.Result;
             }
             """);
 

@@ -143,6 +143,58 @@ public class DoNotFanOutUnboundedTests
             """ + Client);
 
     [Fact]
+    public Task A_call_per_component_is_not_fan_out_in_any_lambda_form()
+        => Verify<DoNotFanOutUnboundedAnalyzer>.AnalyzerAsync(Usings + """
+            public class HealthChecks(IEnumerable<IHandler> services, IApi api)
+            {
+                public async Task CheckAll(IEnumerable<string> urls, CancellationToken cancellationToken)
+                {
+                    await Task.WhenAll(services.Select(async s =>
+                    {
+                        try
+                        {
+                            await s.HandleAsync(urls).ConfigureAwait(false);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }));
+                    await Task.WhenAll(services.Select(s => { Console.WriteLine("checking"); return s.HandleAsync(urls); }));
+                    await {|THR001:Task.WhenAll(services.Select(async s =>
+                    {
+                        await s.HandleAsync(urls);
+                        await api.FetchAsync("/audit");
+                    }))|};
+                    await {|THR001:Task.WhenAll(urls.Select(async u =>
+                    {
+                        try { await api.FetchAsync(u); } catch (Exception) { }
+                    }))|};
+                }
+            }
+            """ + Client);
+
+    [Fact]
+    public Task Tasks_that_already_run_start_nothing_when_selected()
+        => Verify<DoNotFanOutUnboundedAnalyzer>.AnalyzerAsync(Usings + """
+            public class Supervisor(IApi api)
+            {
+                private readonly List<Task> _running = new();
+                private readonly Dictionary<string, Job> _jobs = new();
+
+                public async Task WaitForAny(IEnumerable<string> urls)
+                {
+                    await Task.WhenAny(_running);
+                    await Task.WhenAny(_running.Select(t => t));
+                    await Task.WhenAll(_jobs.Values.Select(j => j.Completion));
+                    await Task.WhenAll(_jobs.Select(pair => pair.Value.Completion));
+                    await {|THR001:Task.WhenAny(urls.Select(u => Task.Run(() => api.FetchAsync(u))))|};
+                }
+            }
+
+            public class Job { public Task Completion { get; } = Task.CompletedTask; }
+            """ + Client);
+
+    [Fact]
     public Task The_fix_bounds_the_projection_with_FanOut_and_keeps_the_results()
         => Verify<DoNotFanOutUnboundedAnalyzer, DoNotFanOutUnboundedCodeFixProvider>.CodeFixAsync(
             Usings + """

@@ -41,7 +41,8 @@ internal static class Verify<TAnalyzer>
         bool withResilience = false,
         OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary,
         ReferenceAssemblies? references = null,
-        LanguageVersion languageVersion = LanguageVersion.Latest)
+        LanguageVersion languageVersion = LanguageVersion.Latest,
+        string? editorConfig = null)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
@@ -49,6 +50,11 @@ internal static class Verify<TAnalyzer>
             ReferenceAssemblies = references ?? TestReferences.Net80,
         };
         test.TestState.OutputKind = outputKind;
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig));
+        }
+
         test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectParseOptions(
             projectId,
             ((CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!).WithLanguageVersion(languageVersion)));
