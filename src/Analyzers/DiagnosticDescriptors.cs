@@ -45,10 +45,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AsyncLambdaAsVoidDelegate = Create(
         DiagnosticIds.AsyncLambdaAsVoidDelegate,
         "Do not pass an async lambda as a void-returning delegate",
-        "This async lambda becomes an async void {0}: nobody awaits it, its exceptions crash the process, and the caller continues before it finishes",
+        "{0} becomes an async void {1}: nobody awaits it, its exceptions crash the process, and the caller continues before it finishes",
         Reliability,
         DiagnosticSeverity.Warning,
-        "An async lambda converted to a void-returning delegate (Action, Parallel.ForEach's body, List<T>.ForEach) is fire-and-forget: the caller cannot wait for it, and an exception in it is raised on the thread pool and ends the process.");
+        "An async lambda, or an async void method passed as a method group, converted to a void-returning delegate (Action, Parallel.ForEach's body, List<T>.ForEach, a callback) is fire-and-forget: the caller cannot wait for it, and an exception in it is raised on the thread pool and ends the process.");
 
     public static readonly DiagnosticDescriptor RetryIgnoresRetryAfter = Create(
         DiagnosticIds.RetryIgnoresRetryAfter,

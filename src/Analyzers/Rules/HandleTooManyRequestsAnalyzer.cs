@@ -17,22 +17,37 @@ namespace Throttling.Analyzers.Rules;
 /// <remarks>
 /// "Nothing else" is decided once per compilation: a resilience handler configured on an <c>HttpClient</c> builder
 /// (<c>AddStandardResilienceHandler</c>, <c>AddResilienceHandler</c>, Polly's <c>AddPolicyHandler</c> or
-/// <c>AddTransientHttpErrorPolicy</c>), or a <c>DelegatingHandler</c> that looks at 429s, handles them for every client.
-/// So the rule reports at the end of the compilation. Not flagged: responses returned to the caller unchecked, code in a
+/// <c>AddTransientHttpErrorPolicy</c>), also inside <c>ConfigureHttpClientDefaults</c>, a <c>DelegatingHandler</c> that looks
+/// at 429s, or the Aspire <c>AddServiceDefaults()</c> of a referenced project that uses a resilience package, handles them
+/// for every client. So the rule reports at the end of the compilation. Where the handling is somewhere the compilation
+/// cannot see, <c>throttling.THR003.handled_centrally = true</c> in .editorconfig says so. Not flagged: responses returned to the caller unchecked, code in a
 /// class implementing a throttled client (the generated decorator retries its 429s), and code in a DelegatingHandler.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>The .editorconfig key that says 429s are handled centrally (a handler this compilation cannot see).</summary>
+    public const string HandledCentrallyOption = "throttling.THR003.handled_centrally";
+
+    // The Aspire convention: a ServiceDefaults project's AddServiceDefaults() configures every HttpClient, usually with
+    // AddStandardResilienceHandler inside ConfigureHttpClientDefaults. It counts when its assembly references one of these.
+    private const string ServiceDefaultsMethod = "AddServiceDefaults";
+
+    private static readonly HashSet<string> ResilienceAssemblies = new()
+    {
+        "Microsoft.Extensions.Http.Resilience", "Microsoft.Extensions.Http.Polly",
+    };
+
     private static readonly HashSet<string> ResponseMethods = new()
     {
         "SendAsync", "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "Send",
+        "PostAsJsonAsync", "PutAsJsonAsync", "PatchAsJsonAsync",
     };
 
     // These throw on any failure status, so calling them is itself a success check.
     private static readonly HashSet<string> CheckingMethods = new()
     {
-        "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync", "GetFromJsonAsync",
+        "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync", "GetFromJsonAsync", "DeleteFromJsonAsync", "GetFromJsonAsAsyncEnumerable",
     };
 
     // AddTransientHttpErrorPolicy is not here: it handles 5xx and 408, never 429.
@@ -93,7 +108,7 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol method = invocation.TargetMethod;
-        if (ResilienceMethods.Contains(method.Name) && symbols.IsResilienceExtension(method))
+        if ((ResilienceMethods.Contains(method.Name) && symbols.IsResilienceExtension(method)) || IsServiceDefaultsWithResilience(method))
         {
             handledElsewhere.Value = true;
             return;
@@ -110,12 +125,27 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        if (IsHandledCentrally(context))
+        {
+            return;
+        }
+
         BodyFacts facts = bodies.GetOrAdd(RootOf(invocation), body => BodyFacts.Of(body, symbols));
         if (facts.ChecksSuccess && !facts.HandlesTooManyRequests)
         {
             candidates.Add(Diagnostic.Create(DiagnosticDescriptors.MissingTooManyRequestsHandling, MemberNameLocation.Of(invocation), method.Name));
         }
     }
+
+    private static bool IsServiceDefaultsWithResilience(IMethodSymbol method)
+        => method.Name == ServiceDefaultsMethod
+            && (method.ReducedFrom ?? method).IsExtensionMethod
+            && method.ContainingAssembly is { } assembly
+            && assembly.Modules.Any(m => m.ReferencedAssemblies.Any(r => ResilienceAssemblies.Contains(r.Name)));
+
+    private static bool IsHandledCentrally(OperationAnalysisContext context)
+        => context.Options.AnalyzerConfigOptionsProvider.GetOptions(context.Operation.Syntax.SyntaxTree).TryGetValue(HandledCentrallyOption, out string? value)
+            && string.Equals(value.Trim(), "true", System.StringComparison.OrdinalIgnoreCase);
 
     private static IOperation RootOf(IOperation operation)
     {

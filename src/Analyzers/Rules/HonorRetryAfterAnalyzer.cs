@@ -59,9 +59,13 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
         {
             string? message = !readsRetryAfter
                 ? "This retry on 429 waits without reading the server's Retry-After; wait at least that long, or throttle the client with [Backoff]"
-                : IsFixed(delay) && !jitters
-                    ? "This retry on 429 waits a fixed delay without jitter, so throttled clients retry in lockstep; add random jitter, or throttle the client with [Backoff]"
-                    : null;
+                : jitters
+                    ? null
+                    : IsFixed(delay)
+                        ? "This retry on 429 waits a fixed delay without jitter, so throttled clients retry in lockstep; add random jitter, or throttle the client with [Backoff]"
+                        : delay.Arguments.Length > 0 && HasFixedFallback(delay.Arguments[0].Value, 0)
+                            ? "This retry on 429 falls back to a fixed delay without jitter when the server sends no Retry-After, so throttled clients retry in lockstep; add random jitter, or throttle the client with [Backoff]"
+                            : null;
             if (message is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryIgnoresRetryAfter, MemberNameLocation.Of(delay), message));
@@ -87,16 +91,33 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
             || (method.Name == "Sleep" && SymbolEqualityComparer.Default.Equals(method.ContainingType, thread));
 
     // Task.Delay(1000) or Task.Delay(TimeSpan.FromSeconds(2)): the same wait every time.
-    private static bool IsFixed(IInvocationOperation delay)
-    {
-        if (delay.Arguments.Length == 0)
-        {
-            return false;
-        }
+    private static bool IsFixed(IInvocationOperation delay) => delay.Arguments.Length > 0 && IsFixedValue(delay.Arguments[0].Value);
 
-        IOperation value = OperationScope.Unwrap(delay.Arguments[0].Value);
+    private static bool IsFixedValue(IOperation value)
+    {
+        value = OperationScope.Unwrap(value);
         return value.ConstantValue.HasValue
             || value is IInvocationOperation { TargetMethod.IsStatic: true } factory && factory.Arguments.All(a => OperationScope.Unwrap(a.Value).ConstantValue.HasValue);
+    }
+
+    // retryAfter ?? TimeSpan.FromSeconds(5), asked.HasValue ? asked.Value : fixed, asked.GetValueOrDefault(fixed), directly or
+    // through a local: the wait when the server names none is the same every time.
+    private static bool HasFixedFallback(IOperation value, int hops)
+    {
+        value = OperationScope.Unwrap(value);
+        switch (value)
+        {
+            case ILocalReferenceOperation local when hops < 3:
+                return OperationScope.InitialValue(local.Local, value) is { } initial && HasFixedFallback(initial, hops + 1);
+            case ICoalesceOperation coalesce:
+                return IsFixedValue(coalesce.WhenNull) || HasFixedFallback(coalesce.WhenNull, hops);
+            case IConditionalOperation { WhenFalse: { } whenFalse } choice:
+                return IsFixedValue(choice.WhenTrue) || IsFixedValue(whenFalse);
+            case IInvocationOperation { TargetMethod.Name: "GetValueOrDefault", Arguments.Length: 1 } fallback:
+                return IsFixedValue(fallback.Arguments[0].Value);
+            default:
+                return false;
+        }
     }
 
     private static bool IsOrDerives(INamedTypeSymbol? type, INamedTypeSymbol? expected)

@@ -140,16 +140,25 @@ public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
         {
             case IExpressionStatementOperation:
             case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+            // if (!limiter.AttemptAcquire().IsAcquired) ...: the lease is read once and dropped.
+            case IPropertyReferenceOperation reference when reference.Instance == value:
+            case IInvocationOperation { TargetMethod.Name: not "Dispose" } call when call.Instance == value:
                 Report(context, acquire, Kinds.LeaseNotDisposed, "This lease is dropped without being disposed, so its permits are never returned; declare it with 'using'");
                 return;
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                if (IsInUsing(declarator) || IsHandedOn(declarator.Symbol, acquire) || IsDisposedInFinally(declarator.Symbol, acquire))
-                {
-                    return;
-                }
-
-                Report(context, acquire, Kinds.LeaseNotDisposed, "This lease is not disposed on every path; declare it with 'using'");
+                ReportUnlessDisposed(context, acquire, declarator.Symbol, IsInUsing(declarator));
                 return;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target }:
+                ReportUnlessDisposed(context, acquire, target.Local, inUsing: false);
+                return;
+        }
+    }
+
+    private static void ReportUnlessDisposed(OperationAnalysisContext context, IOperation acquire, ILocalSymbol lease, bool inUsing)
+    {
+        if (!inUsing && !IsHandedOn(lease, acquire) && !IsDisposedInFinally(lease, acquire))
+        {
+            Report(context, acquire, Kinds.LeaseNotDisposed, "This lease is not disposed on every path; declare it with 'using'");
         }
     }
 

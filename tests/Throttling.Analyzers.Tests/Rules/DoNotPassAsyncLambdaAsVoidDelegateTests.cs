@@ -41,6 +41,35 @@ public class DoNotPassAsyncLambdaAsVoidDelegateTests
             """);
 
     [Fact]
+    public Task Async_void_methods_passed_as_method_groups_are_flagged()
+        => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer>.AnalyzerAsync(Usings + """
+            public class Worker
+            {
+                public event EventHandler? Changed;
+
+                public void Start(CancellationToken cancellationToken, List<int> items)
+                {
+                    Task.Factory.StartNew({|THR005:UpdateWorker|}, TaskCreationOptions.LongRunning);
+                    cancellationToken.Register({|THR005:OnCancelled|});
+                    items.ForEach({|THR005:Process|});
+                    Action local = {|THR005:Local|};
+                    Changed += OnChanged;
+                    Task.Run(UpdateTask);
+                    Task.Factory.StartNew(Synchronous);
+
+                    async void Local() => await Task.Yield();
+                }
+
+                private async void UpdateWorker() => await Task.Delay(1000);
+                private async void OnCancelled() => await Task.Yield();
+                private async void Process(int item) => await Task.Yield();
+                private async void OnChanged(object? sender, EventArgs args) => await Task.Yield();
+                private async Task UpdateTask() => await Task.Yield();
+                private void Synchronous() { }
+            }
+            """);
+
+    [Fact]
     public Task The_fix_awaits_Parallel_ForEachAsync()
         => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer, DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider>.CodeFixAsync(
             Usings + """

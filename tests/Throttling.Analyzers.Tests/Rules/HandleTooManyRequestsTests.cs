@@ -1,3 +1,6 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
 using Throttling.Analyzers.Rules;
 using static Throttling.Analyzers.Tests.Sources;
 
@@ -28,6 +31,14 @@ public class HandleTooManyRequestsTests
                 public Task<string> Text(string url) => http.{|THR003:GetStringAsync|}(url);
 
                 public Task<int[]?> Json(string url) => http.{|THR003:GetFromJsonAsync|}<int[]>(url);
+
+                public async Task Send(string url, int[] body)
+                {
+                    using HttpResponseMessage response = await http.{|THR003:PostAsJsonAsync|}(url, body);
+                    response.EnsureSuccessStatusCode();
+                }
+
+                public Task<int[]?> Remove(string url) => http.{|THR003:DeleteFromJsonAsync|}<int[]>(url);
             }
             """);
 
@@ -107,4 +118,79 @@ public class HandleTooManyRequestsTests
                 public Task<string> Text(string url) => http.GetStringAsync(url);
             }
             """);
+
+    [Fact]
+    public Task A_resilience_handler_in_ConfigureHttpClientDefaults_handles_it()
+        => Verify<HandleTooManyRequestsAnalyzer>.AnalyzerAsync(Usings + """
+            using Microsoft.Extensions.DependencyInjection;
+
+            public static class Setup
+            {
+                public static void Configure(IServiceCollection services)
+                    => services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+            }
+
+            public class Client(HttpClient http)
+            {
+                public Task<string> Text(string url) => http.GetStringAsync(url);
+            }
+            """, withResilience: true);
+
+    [Fact]
+    public Task Aspire_service_defaults_from_a_referenced_project_handle_it_when_that_project_uses_resilience()
+    {
+        var test = new CSharpAnalyzerTest<HandleTooManyRequestsAnalyzer, DefaultVerifier>
+        {
+            TestCode = Usings + """
+                public static class Program
+                {
+                    public static void Configure(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services.AddServiceDefaults();
+                }
+
+                public class Client(HttpClient http)
+                {
+                    public Task<string> Text(string url) => http.GetStringAsync(url);
+                }
+                """,
+            ReferenceAssemblies = TestReferences.Net80,
+        };
+        Verify<HandleTooManyRequestsAnalyzer>.Configure(test.TestState, withThrottling: false, withResilience: true);
+        ProjectState defaults = new("ServiceDefaults", LanguageNames.CSharp, "/ServiceDefaults/", "cs");
+        test.TestState.AdditionalProjects.Add(defaults.Name, defaults);
+        defaults.Sources.Add(("/ServiceDefaults/Extensions.cs", """
+            using Microsoft.Extensions.DependencyInjection;
+
+            public static class Extensions
+            {
+                public static IServiceCollection AddServiceDefaults(this IServiceCollection services)
+                    => services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+            }
+            """));
+        defaults.AdditionalReferences.AddRange(TestReferences.Resilience);
+        test.TestState.AdditionalProjectReferences.Add("ServiceDefaults");
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_method_named_AddServiceDefaults_without_resilience_handles_nothing()
+        => Verify<HandleTooManyRequestsAnalyzer>.AnalyzerAsync(Usings + """
+            public static class Extensions
+            {
+                public static HttpClient AddServiceDefaults(this HttpClient http) => http;
+            }
+
+            public class Client(HttpClient http)
+            {
+                public Task<string> Text(string url) => http.AddServiceDefaults().{|THR003:GetStringAsync|}(url);
+            }
+            """);
+
+    [Fact]
+    public Task An_editorconfig_switch_says_429s_are_handled_centrally()
+        => Verify<HandleTooManyRequestsAnalyzer>.AnalyzerAsync(Usings + """
+            public class Client(HttpClient http)
+            {
+                public Task<string> Text(string url) => http.GetStringAsync(url);
+            }
+            """, editorConfig: "throttling.THR003.handled_centrally = true\n");
 }

@@ -30,6 +30,20 @@ public class HonorRetryAfterTests
                         await Task.{|THR006:Delay|}(TimeSpan.FromSeconds(2));
                     }
                 }
+
+                public async Task<HttpResponseMessage> FallsBackToAFixedDelay(string url)
+                {
+                    while (true)
+                    {
+                        HttpResponseMessage response = await http.GetAsync(url);
+                        if (response.StatusCode != HttpStatusCode.TooManyRequests) return response;
+                        TimeSpan wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5);
+                        await Task.{|THR006:Delay|}(wait);
+                        TimeSpan? asked = response.Headers.RetryAfter?.Delta;
+                        await Task.{|THR006:Delay|}(asked.HasValue ? asked.Value : TimeSpan.FromSeconds(1));
+                        await Task.{|THR006:Delay|}(asked.GetValueOrDefault(TimeSpan.FromSeconds(1)));
+                    }
+                }
             }
             """);
 

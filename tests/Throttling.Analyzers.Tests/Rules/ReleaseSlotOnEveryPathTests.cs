@@ -66,6 +66,21 @@ public class ReleaseSlotOnEveryPathTests
                     var attempt = limiter.{|THR004:AttemptAcquire|}();
                 }
 
+                public async Task<bool> LeasesReadAndDropped(RateLimiter limiter)
+                {
+                    if (!limiter.{|THR004:AttemptAcquire|}().IsAcquired)
+                    {
+                        return false;
+                    }
+
+                    bool acquired = (await limiter.{|THR004:AcquireAsync|}(2)).IsAcquired;
+                    RateLimitLease later;
+                    later = await limiter.{|THR004:AcquireAsync|}();
+                    await Work();
+                    later.Dispose();
+                    return acquired;
+                }
+
                 private static Task Work() => Task.CompletedTask;
             }
             """);
@@ -155,6 +170,15 @@ public class ReleaseSlotOnEveryPathTests
                     _held = limiter.AttemptAcquire();
                     RateLimitLease returned = await limiter.AcquireAsync();
                     return returned;
+                }
+
+                public async Task AssignedThenDisposedInFinally(RateLimiter limiter)
+                {
+                    RateLimitLease lease;
+                    lease = await limiter.AcquireAsync();
+                    try { await Work(); }
+                    finally { lease.Dispose(); }
+                    limiter.AttemptAcquire().Dispose();
                 }
 
                 private static Task Work() => Task.CompletedTask;
