@@ -149,7 +149,7 @@ internal static partial class ClientEmitter
         {
             writer.Line();
             writer.Line("private static bool IsThrottledResponse(global::Refit.IApiResponse? response, out global::Throttling.RetryAfter retryAfter)");
-            writer.Indent().Line("=> global::Throttling.ServerThrottle.IsThrottled(response?.StatusCode, response?.Headers?.RetryAfter, out retryAfter);").Outdent();
+            writer.Indent().Line("=> global::Throttling.ServerThrottle.IsThrottled(response?.StatusCode, response?.Headers, out retryAfter);").Outdent();
         }
 
         if (!client.DetectsRefitExceptions && !client.DetectsGrpcExceptions)
@@ -165,7 +165,7 @@ internal static partial class ClientEmitter
         if (client.DetectsRefitExceptions)
         {
             writer.Line("case global::Refit.ApiException api:");
-            writer.Indent().Line("return global::Throttling.ServerThrottle.IsThrottled(api.StatusCode, api.Headers?.RetryAfter, out retryAfter);").Outdent();
+            writer.Indent().Line("return global::Throttling.ServerThrottle.IsThrottled(api.StatusCode, api.Headers, out retryAfter);").Outdent();
         }
 
         if (client.DetectsGrpcExceptions)

@@ -4,38 +4,38 @@ using System.Threading;
 namespace Throttling;
 
 /// <summary>
-/// A call waiting for its turn in a <see cref="ClientThrottle"/>: it moves from its method's stage to the slot queue to
-/// the start queue, and remembers what it holds so that leaving early gives all of it back. Its task's result is the
-/// tick at which the call started.
+/// A call waiting for its turn in a <see cref="ClientThrottle"/>, in its method stage's queue. It holds nothing while
+/// it waits: its slot and permits are taken together when it is granted. Its task's result says whether the call's
+/// start is recorded against rate limits.
 /// </summary>
 internal sealed class Admission : Waiter<long>, IDisposable
 {
     private readonly ClientThrottle _owner;
     private CancellationTokenRegistration _cancellation;
     private ITimer? _deadline;
+    private Clock? _clock;
+    private long _deadlineAt;
 
-    public Admission(ClientThrottle owner, MethodStage stage, long enqueuedAt)
+    public Admission(ClientThrottle owner, MethodStage stage, long enqueuedAt, long sequence)
     {
         _owner = owner;
         Stage = stage;
         EnqueuedAt = enqueuedAt;
+        Sequence = sequence;
     }
 
     public MethodStage Stage { get; }
 
     public long EnqueuedAt { get; }
 
-    /// <summary>Permits of the method's own limits are reserved for this call.</summary>
-    public bool HoldsReservation { get; set; }
-
-    /// <summary>A slot is held for this call.</summary>
-    public bool HoldsSlot { get; set; }
+    /// <summary>Arrival order across every stage of the client: the earliest eligible waiter goes first.</summary>
+    public long Sequence { get; }
 
     /// <summary>The caller's token, once armed.</summary>
     public CancellationToken CancellationToken { get; private set; }
 
     /// <summary>Lets the caller's token, and the client's MaxWait, end the wait.</summary>
-    public void Arm(TimeSpan? maxWait, TimeProvider time, CancellationToken cancellationToken)
+    public void Arm(TimeSpan? maxWait, Clock clock, CancellationToken cancellationToken)
     {
         CancellationToken = cancellationToken;
         if (cancellationToken.CanBeCanceled)
@@ -45,7 +45,10 @@ internal sealed class Admission : Waiter<long>, IDisposable
 
         if (maxWait is { } wait)
         {
-            _deadline = time.CreateTimer(static state => ((Admission)state!)._owner.Abandon((Admission)state, RejectionReason.MaxWaitExceeded), this, wait, Timeout.InfiniteTimeSpan);
+            _clock = clock;
+            long now = clock.Now();
+            _deadlineAt = wait.Ticks >= long.MaxValue - now ? long.MaxValue : now + wait.Ticks;
+            _deadline = clock.Time.CreateTimer(static state => ((Admission)state!).OnDeadline(), this, Clock.TimerStep(wait), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -53,5 +56,18 @@ internal sealed class Admission : Waiter<long>, IDisposable
     {
         _cancellation.Dispose();
         _deadline?.Dispose();
+    }
+
+    // Timers cannot be armed beyond ~49 days; a longer MaxWait is waited out in steps.
+    private void OnDeadline()
+    {
+        long now = _clock!.Now();
+        if (now < _deadlineAt)
+        {
+            _deadline?.Change(Clock.DueTime(now, _deadlineAt), Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _owner.Abandon(this, RejectionReason.MaxWaitExceeded);
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class CallGate
 
         for (int retry = 0; ; retry++)
         {
-            long started = await Client.EnterAsync(Stage, waitToken).ConfigureAwait(false);
+            long started = Client.Invoked(Stage, await Client.EnterAsync(Stage, waitToken).ConfigureAwait(false));
             IAsyncEnumerator<T>? enumerator = null;
             bool hasItem = false;
             bool streaming = false;
@@ -38,9 +38,14 @@ public sealed partial class CallGate
                 hasItem = await enumerator.MoveNextAsync().ConfigureAwait(false);
                 streaming = true;
             }
-            catch (Exception exception) when (Client.IsServerThrottle(exception, out RetryAfter retryAfter) && Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+            catch (Exception exception)
             {
-                // Retried below, after this attempt is cleaned up.
+                // Retried below, after this attempt is cleaned up. Decided here rather than in a filter, so that a failure
+                // of the decision itself surfaces instead of silently ending the retries.
+                if (!Client.IsServerThrottle(exception, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+                {
+                    throw;
+                }
             }
             finally
             {

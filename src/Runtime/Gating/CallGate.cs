@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -138,36 +139,65 @@ public sealed partial class CallGate
     }
 
     // The one retry loop every shape ends up in once a call has to wait, or has not completed at once.
-    // `started` belongs to `attempt` when one is passed in.
-    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task<TResult>? attempt, long started, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    // `ticket` belongs to `attempt` when one is passed in.
+    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task<TResult>? attempt, long ticket, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
+        // The server's last 429, kept until a retry is admitted: if the retry is rejected instead (queue full, MaxWait,
+        // server cool-down), the caller gets the answer the server gave, not a rejection of a call that did reach it.
+        ServerAnswer<TResult> throttled = default;
         for (int retry = 0; ; retry++)
         {
             if (attempt is null)
             {
-                started = await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    ticket = Client.Invoked(Stage, await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false));
+                }
+                catch (ThrottlingRejectedException) when (throttled.IsSet)
+                {
+                    return throttled.Replay();
+                }
+
+                throttled.Release();
                 attempt = Start(call, state);
             }
 
-            TimeSpan delay;
+            TimeSpan delay = default;
             try
             {
-                TResult result = await attempt.ConfigureAwait(false);
-                if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+                TResult result = default!;
+                Exception? failure = null;
+                try
+                {
+                    result = await attempt.ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    failure = exception;
+                }
+
+                // Deciding runs here, not in an exception filter, so that a failure of its own is not swallowed.
+                if (failure is not null)
+                {
+                    if (!Client.IsServerThrottle(failure, out RetryAfter thrown) || !Client.ShouldRetry(_backoff, retry, thrown, out delay))
+                    {
+                        ExceptionDispatchInfo.Capture(failure).Throw();
+                    }
+
+                    throttled = ServerAnswer<TResult>.Thrown(failure);
+                }
+                else if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
                 {
                     return result;
                 }
-
-                // The 429 is dropped for a retry: free its connection now.
-                (result as IDisposable)?.Dispose();
-            }
-            catch (Exception exception) when (Client.IsServerThrottle(exception, out RetryAfter retryAfter) && Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
-            {
-                // Retried below; an exception that is not retried leaves through the filter untouched, stack and all.
+                else
+                {
+                    throttled = ServerAnswer<TResult>.Returned(result);
+                }
             }
             finally
             {
-                Client.Exit(Stage, started);
+                Client.Exit(Stage, ticket);
             }
 
             attempt = null;

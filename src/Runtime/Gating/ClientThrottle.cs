@@ -14,32 +14,33 @@ namespace Throttling;
 /// its own.
 /// </summary>
 /// <remarks>
-/// <para>A call passes three stages, in this order:</para>
-/// <list type="number">
-/// <item>its method's own rate limits, if any, which it <em>reserves</em> without holding a slot, so a method that waits
-/// for its own limit never blocks the client's other methods;</item>
-/// <item>a slot, first come first served;</item>
-/// <item>the client's rate limits and cool-down, whose permits it reserves at the moment it starts.</item>
-/// </list>
 /// <para>
-/// When the call ends its permits are recorded as a start dated at its response, or <see cref="RecordingDelayCap"/>
-/// after it was sent if that is sooner: the server has counted the request by then, wherever network and warm-up
-/// delays put its arrival, so a server counting "N per window" of arrivals never sees N + 1. While the call is in flight
-/// its permits stay reserved, so a call that outlasts a whole window keeps its permit until it ends; bound long
-/// streams with slots rather than with a rate whose window is shorter than they are.
+/// A call waits in its method stage's queue, holding nothing, until it can start: a slot is free, the client is not
+/// cooling down, and its method's limits and the client's all have a permit. Among the waiters that could start, the
+/// one that came first goes first; a waiter whose own method limit is used up lets the others pass without losing its
+/// place, so a method's limit costs it exactly what the limit says and nothing more. Slot and permits are taken
+/// together at that moment.
+/// </para>
+/// <para>
+/// A start is dated when the inner call is invoked: its permits count from then, and its date is its response, or the
+/// policy's <see cref="ThrottlingPolicy.RecordingDelayCap"/> after the invocation if that is sooner. The server has
+/// counted the request by then wherever network delays put its arrival, so a server counting "N per window" of arrivals
+/// never sees N + 1; and a call that runs longer than the cap has its permit follow the window from the cap on, so a
+/// limit delivers W / (W + min(L, cap)) of itself for calls of length L in windows of length W.
+/// </para>
+/// <para>
+/// A server that asks for a wait beyond <see cref="BackoffPolicy.MaxRetryAfter"/> fails that call with its answer, and
+/// every other call of the client fails fast (<see cref="RejectionReason.ServerCoolDown"/>) until that time.
 /// </para>
 /// <para>Everything is guarded by one lock and driven by one timer; a caller that gets through at once allocates nothing.</para>
 /// </remarks>
 public sealed class ClientThrottle : IDisposable
 {
-    /// <summary>
-    /// The latest, after a request was sent, that its start is dated when its call ends: a request reaches the server
-    /// within this long, so dating it then (or at its response, if sooner) never dates it before the server counted it.
-    /// </summary>
-    public static readonly TimeSpan RecordingDelayCap = TimeSpan.FromSeconds(1);
-
     /// <summary>A call admitted without any rate limit to record.</summary>
     internal const long Unrecorded = long.MinValue;
+
+    /// <summary>A call granted its turn whose start is not dated yet: <see cref="Invoked"/> dates it.</summary>
+    internal const long Undated = long.MinValue + 1;
 
     private readonly object _sync = new();
     private readonly Clock _clock;
@@ -49,15 +50,18 @@ public sealed class ClientThrottle : IDisposable
     private readonly PermitLedger[] _ledgers;
     private readonly List<MethodStage> _stages = new();
     private readonly Dictionary<string, CallGate> _gates = new(StringComparer.Ordinal);
-    private readonly WaiterQueue<long> _slotQueue = new();
-    private readonly WaiterQueue<long> _startQueue = new();
+    private readonly UndatedStarts _undated = new();
+    private readonly long _recordingCap;
     private readonly ThrottlingMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly Random _random = new();
     private int _slotsInUse;
     private int _inFlight;
     private int _waiting;
+    private long _sequence;
     private long _coolDownUntil = long.MinValue;
+    private long _refusedUntil = long.MinValue;
+    private TimeSpan _refusedFor;
     private ITimer? _timer;
     private long _timerDue = long.MaxValue;
     private bool _disposed;
@@ -79,6 +83,7 @@ public sealed class ClientThrottle : IDisposable
         _queueLimit = policy.Slots?.QueueLimit ?? int.MaxValue;
         _maxWait = policy.Slots?.MaxWait;
         _ledgers = CreateLedgers(policy.RateLimits);
+        _recordingCap = policy.RecordingDelayCap.Ticks;
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
         DefaultGate = new CallGate(this, AddStage(Array.Empty<PermitLedger>()), policy.Backoff);
@@ -170,7 +175,7 @@ public sealed class ClientThrottle : IDisposable
 
             _disposed = true;
             _timer?.Dispose();
-            foreach (WaiterQueue<long> queue in _stages.Select(s => s.Queue).Append(_slotQueue).Append(_startQueue))
+            foreach (WaiterQueue<long> queue in _stages.Select(s => s.Queue))
             {
                 while (queue.Head is Admission head)
                 {
@@ -191,35 +196,40 @@ public sealed class ClientThrottle : IDisposable
     /// <inheritdoc />
     public override string ToString() => Scope is null ? Policy.ToString() : $"{Policy} (scope {Scope})";
 
-    /// <summary>Admits a call at once when nobody waits ahead of it and every limit allows it; allocates nothing.</summary>
+    /// <summary>Admits a call at once when nobody waits and every limit allows it; allocates nothing.</summary>
     /// <param name="stage">The call's method stage.</param>
-    /// <param name="started">When it started, to hand back to <see cref="Exit"/>.</param>
-    internal bool TryEnter(MethodStage stage, out long started)
+    /// <param name="ticket">Names the call's start, to hand back to <see cref="Exit"/>; the caller invokes the call at once.</param>
+    internal bool TryEnter(MethodStage stage, out long ticket)
     {
         lock (_sync)
         {
-            return TryEnterNow(stage, out started);
+            return TryEnterNow(stage, out ticket);
         }
     }
 
-    /// <summary>Waits for the call's turn: its method's limits, a slot, the client's limits and cool-down.</summary>
-    /// <returns>When the call started, to hand back to <see cref="Exit"/>.</returns>
+    /// <summary>Waits for the call's turn: a slot, its method's limits and the client's, and no cool-down.</summary>
+    /// <returns>What to hand to <see cref="Invoked"/> right before the call is invoked.</returns>
     internal async Task<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Admission? admission = null;
+        RejectionReason rejection = RejectionReason.QueueFull;
         lock (_sync)
         {
             ThrowIfDisposed();
-            if (TryEnterNow(stage, out long started))
+            if (TryEnterNow(stage, out long ticket))
             {
-                return started;
+                return ticket;
             }
 
-            if (_waiting < _queueLimit)
+            long now = _clock.Now();
+            if (now < _refusedUntil)
             {
-                long now = _clock.Now();
-                admission = new Admission(this, stage, now);
+                rejection = RejectionReason.ServerCoolDown;
+            }
+            else if (_waiting < _queueLimit)
+            {
+                admission = new Admission(this, stage, now, _sequence++);
                 stage.Queue.Enqueue(admission);
                 _waiting++;
                 Pump(now);
@@ -228,41 +238,78 @@ public sealed class ClientThrottle : IDisposable
 
         if (admission is null)
         {
-            throw Reject(RejectionReason.QueueFull);
+            throw Reject(rejection);
         }
 
         using (admission)
         {
             if (!admission.Task.IsCompleted)
             {
-                admission.Arm(_maxWait, _clock.Time, cancellationToken);
+                try
+                {
+                    admission.Arm(_maxWait, _clock, cancellationToken);
+                }
+                catch
+                {
+                    Withdraw(admission);
+                    throw;
+                }
             }
 
-            return await admission.Task.ConfigureAwait(false);
+            return await admission.Task.ConfigureAwait(false) == Unrecorded ? Unrecorded : Undated;
         }
     }
 
     /// <summary>
-    /// Ends a call that <see cref="TryEnter"/> or <see cref="EnterAsync"/> admitted: records its start (now, or
-    /// <see cref="RecordingDelayCap"/> after it was sent, whichever is sooner) and frees its slot.
+    /// Dates the start of a call <see cref="EnterAsync"/> admitted, as it is invoked: a queued call is granted under the
+    /// lock but invoked later on a pool thread, and only the invocation can reach the server.
     /// </summary>
-    internal void Exit(MethodStage stage, long started)
+    /// <returns>Names the call's start, to hand back to <see cref="Exit"/>.</returns>
+    internal long Invoked(MethodStage stage, long entered)
+    {
+        if (entered != Undated)
+        {
+            return entered;
+        }
+
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            long ticket = _undated.Add(Saturate(now, _recordingCap), stage);
+
+            // Waiters blocked on this reservation could not name a wake-up time; its cap is one.
+            if (_waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+
+            return ticket;
+        }
+    }
+
+    /// <summary>
+    /// Ends a call that <see cref="TryEnter"/> or <see cref="EnterAsync"/> admitted: dates its start at its response
+    /// unless its recording cap came first, and frees its slot.
+    /// </summary>
+    internal void Exit(MethodStage stage, long ticket)
     {
         lock (_sync)
         {
             _slotsInUse--;
             _inFlight--;
-            if (started == Unrecorded && (_waiting == 0 || _disposed))
+            if (ticket == Unrecorded && (_waiting == 0 || _disposed))
             {
                 return;
             }
 
             long now = _clock.Now();
-            if (started != Unrecorded)
+            if (ticket == Undated)
             {
-                long recordedAt = Math.Min(now, started + RecordingDelayCap.Ticks);
-                PermitLedger.CommitOneInEach(stage.Ledgers, recordedAt);
-                PermitLedger.CommitOneInEach(_ledgers, recordedAt);
+                Commit(stage, now);
+            }
+            else if (ticket != Unrecorded && _undated.TryTake(ticket, out long dueAt))
+            {
+                Commit(stage, Math.Min(now, dueAt));
             }
 
             if (_waiting > 0 && !_disposed)
@@ -289,6 +336,7 @@ public sealed class ClientThrottle : IDisposable
         if (serverDelay > backoff.MaxRetryAfter)
         {
             ThrottlingLog.RetryAfterTooLong(_logger, Name, serverDelay.Value, backoff.MaxRetryAfter);
+            Refuse(serverDelay.Value);
             delay = TimeSpan.Zero;
             return false;
         }
@@ -327,32 +375,15 @@ public sealed class ClientThrottle : IDisposable
 #endif
     }
 
-    /// <summary>Leaves the queue early (cancelled, or <paramref name="reason"/>), giving back all the call holds.</summary>
+    /// <summary>Leaves the queue early (cancelled, or <paramref name="reason"/>); a waiter holds nothing to give back.</summary>
     internal void Abandon(Admission admission, RejectionReason? reason)
     {
         lock (_sync)
         {
-            if (admission.Queue is not { } queue || !queue.Remove(admission))
+            if (!Dequeue(admission))
             {
                 return;
             }
-
-            long now = _clock.Now();
-            if (admission.HoldsReservation)
-            {
-                foreach (PermitLedger ledger in admission.Stage.Ledgers)
-                {
-                    ledger.Unreserve(now, 1);
-                }
-            }
-
-            if (admission.HoldsSlot)
-            {
-                _slotsInUse--;
-            }
-
-            _waiting--;
-            Pump(now);
         }
 
         if (reason is { } rejection)
@@ -362,6 +393,41 @@ public sealed class ClientThrottle : IDisposable
         else
         {
             admission.TrySetCanceled(admission.CancellationToken);
+        }
+    }
+
+    // Under _sync: takes a waiter out of its queue; false when it was granted (or removed) already.
+    private bool Dequeue(Admission admission)
+    {
+        if (admission.Queue is not { } queue || !queue.Remove(admission))
+        {
+            return false;
+        }
+
+        _waiting--;
+        Pump(_clock.Now());
+        return true;
+    }
+
+    // EnterAsync could not arm the wait: the waiter leaves, and a grant that raced ahead is given back whole.
+    private void Withdraw(Admission admission)
+    {
+        lock (_sync)
+        {
+            if (Dequeue(admission) || !admission.Task.IsCompleted || admission.Task.Status != TaskStatus.RanToCompletion)
+            {
+                return;
+            }
+
+            long now = _clock.Now();
+            _slotsInUse--;
+            _inFlight--;
+            if (admission.Task.Result != Unrecorded)
+            {
+                Unreserve(admission.Stage, now);
+            }
+
+            Pump(now);
         }
     }
 
@@ -379,27 +445,35 @@ public sealed class ClientThrottle : IDisposable
         return stage;
     }
 
-    // Under _sync. Permits are reserved now and recorded when the call ends (see Exit).
-    private bool TryEnterNow(MethodStage stage, out long started)
+    // Under _sync. Slot and permits are taken now; the start is dated by Exit or by its cap.
+    private bool TryEnterNow(MethodStage stage, out long ticket)
     {
-        started = Unrecorded;
-        if (_slotsInUse >= _slotLimit || !stage.Queue.IsEmpty || !_slotQueue.IsEmpty || !_startQueue.IsEmpty || _disposed)
+        ticket = Unrecorded;
+        if (_slotsInUse >= _slotLimit || _waiting != 0 || _disposed)
         {
             return false;
         }
 
-        if (stage.Ledgers.Length != 0 || _ledgers.Length != 0 || _coolDownUntil != long.MinValue)
+        bool recorded = stage.Ledgers.Length != 0 || _ledgers.Length != 0;
+        if (recorded || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue)
         {
             long now = _clock.Now();
-            if (now < _coolDownUntil || PermitLedger.ReadyAtAll(stage.Ledgers, now, 1) > now || PermitLedger.ReadyAtAll(_ledgers, now, 1) > now)
+            if (now < _coolDownUntil || now < _refusedUntil)
             {
                 return false;
             }
 
-            PermitLedger.ReserveOneInEach(stage.Ledgers, now);
-            PermitLedger.ReserveOneInEach(_ledgers, now);
+            DateDueStarts(now);
+            if (PermitLedger.ReadyAtAll(stage.Ledgers, now, 1) > now || PermitLedger.ReadyAtAll(_ledgers, now, 1) > now)
+            {
+                return false;
+            }
 
-            started = stage.Ledgers.Length != 0 || _ledgers.Length != 0 ? now : Unrecorded;
+            if (recorded)
+            {
+                Reserve(stage, now);
+                ticket = _undated.Add(Saturate(now, _recordingCap), stage);
+            }
         }
 
         _slotsInUse++;
@@ -407,77 +481,130 @@ public sealed class ClientThrottle : IDisposable
         return true;
     }
 
-    // Under _sync: moves waiters forward through the stages while they can move, then sets the timer for the
-    // earliest moment one of them could move again.
+    // Under _sync: grants waiters while a slot is free and the client may start, the earliest arrival first among those
+    // whose method limits allow them; then sets the timer for the earliest moment another could start.
     private void Pump(long now)
     {
-        while (true)
+        DateDueStarts(now);
+        if (now < _refusedUntil)
         {
-            bool moved = false;
-            long wake = long.MaxValue;
+            RejectAllWaiting(RejectionReason.ServerCoolDown);
+            ArmTimer(now, long.MaxValue);
+            return;
+        }
 
-            while (_startQueue.Head is Admission starting)
+        long wake = long.MaxValue;
+        while (_waiting > 0 && _slotsInUse < _slotLimit)
+        {
+            long clientReadyAt = Math.Max(_coolDownUntil, PermitLedger.ReadyAtAll(_ledgers, now, 1));
+            if (clientReadyAt > now)
             {
-                long readyAt = Math.Max(_coolDownUntil, PermitLedger.ReadyAtAll(_ledgers, now, 1));
-                if (readyAt > now)
-                {
-                    wake = Math.Min(wake, readyAt);
-                    break;
-                }
-
-                _startQueue.Remove(starting);
-                Start(starting, now);
-                moved = true;
+                wake = Math.Min(wake, clientReadyAt);
+                break;
             }
 
-            while (_slotQueue.Head is Admission waiting && _slotsInUse < _slotLimit)
-            {
-                _slotQueue.Remove(waiting);
-                _slotsInUse++;
-                waiting.HoldsSlot = true;
-                _startQueue.Enqueue(waiting);
-                moved = true;
-            }
-
+            Admission? next = null;
             foreach (MethodStage stage in _stages)
             {
-                while (stage.Queue.Head is Admission arriving)
+                if (stage.Queue.Head is not Admission head || (next is not null && head.Sequence > next.Sequence))
                 {
-                    long readyAt = Math.Max(_coolDownUntil, PermitLedger.ReadyAtAll(stage.Ledgers, now, 1));
-                    if (readyAt > now)
-                    {
-                        // Unknown: blocked by reservations; their commit or release pumps again.
-                        wake = readyAt == PermitLedger.Unknown ? wake : Math.Min(wake, readyAt);
-                        break;
-                    }
+                    continue;
+                }
 
-                    stage.Queue.Remove(arriving);
-                    PermitLedger.ReserveOneInEach(stage.Ledgers, now);
-
-                    arriving.HoldsReservation = stage.Ledgers.Length != 0;
-                    _slotQueue.Enqueue(arriving);
-                    moved = true;
+                long readyAt = PermitLedger.ReadyAtAll(stage.Ledgers, now, 1);
+                if (readyAt <= now)
+                {
+                    next = head;
+                }
+                else
+                {
+                    wake = Math.Min(wake, readyAt);
                 }
             }
 
-            if (!moved)
+            if (next is null)
             {
-                ArmTimer(now, wake);
-                return;
+                break;
+            }
+
+            Grant(next, now);
+        }
+
+        // A start dated at its cap can free a permit: wake then too (PermitLedger.Unknown means exactly that).
+        if (_waiting > 0)
+        {
+            wake = Math.Min(wake, _undated.NextDue);
+        }
+
+        ArmTimer(now, wake == PermitLedger.Unknown ? long.MaxValue : wake);
+    }
+
+    // Under _sync.
+    private void Grant(Admission admission, long now)
+    {
+        admission.Stage.Queue.Remove(admission);
+        bool recorded = admission.Stage.Ledgers.Length != 0 || _ledgers.Length != 0;
+        if (recorded)
+        {
+            Reserve(admission.Stage, now);
+        }
+
+        _waiting--;
+        _slotsInUse++;
+        _inFlight++;
+        _metrics?.Waited(Name, TimeSpan.FromTicks(now - admission.EnqueuedAt));
+        admission.TrySetResult(recorded ? now : Unrecorded);
+    }
+
+    // Under _sync: starts whose cap has passed are dated at their cap, whether or not their calls still run.
+    private void DateDueStarts(long now)
+    {
+        while (_undated.TryTakeDue(now, out MethodStage stage, out long dueAt))
+        {
+            Commit(stage, dueAt);
+        }
+    }
+
+    private void Reserve(MethodStage stage, long now)
+    {
+        PermitLedger.ReserveOneInEach(stage.Ledgers, now);
+        PermitLedger.ReserveOneInEach(_ledgers, now);
+    }
+
+    private void Unreserve(MethodStage stage, long now)
+    {
+        foreach (PermitLedger ledger in stage.Ledgers)
+        {
+            ledger.Unreserve(now, 1);
+        }
+
+        foreach (PermitLedger ledger in _ledgers)
+        {
+            ledger.Unreserve(now, 1);
+        }
+    }
+
+    private void Commit(MethodStage stage, long at)
+    {
+        PermitLedger.CommitOneInEach(stage.Ledgers, at);
+        PermitLedger.CommitOneInEach(_ledgers, at);
+    }
+
+    // Under _sync.
+    private void RejectAllWaiting(RejectionReason reason)
+    {
+        foreach (MethodStage stage in _stages)
+        {
+            while (stage.Queue.Head is Admission head)
+            {
+                stage.Queue.Remove(head);
+                _waiting--;
+                head.TrySetException(Reject(reason));
             }
         }
     }
 
-    // Under _sync. The method's permits stay reserved, the client's are reserved now; Exit records both.
-    private void Start(Admission admission, long now)
-    {
-        PermitLedger.ReserveOneInEach(_ledgers, now);
-
-        _waiting--;
-        _inFlight++;
-        _metrics?.Waited(Name, TimeSpan.FromTicks(now - admission.EnqueuedAt));
-        admission.TrySetResult(admission.Stage.Ledgers.Length != 0 || _ledgers.Length != 0 ? now : Unrecorded);
-    }
+    private static long Saturate(long tick, long add) => add >= long.MaxValue - tick ? long.MaxValue : tick + add;
 
     // Under _sync.
     private void ArmTimer(long now, long wake)
@@ -515,7 +642,7 @@ public sealed class ClientThrottle : IDisposable
         lock (_sync)
         {
             long now = _clock.Now();
-            long until = now + duration.Ticks;
+            long until = Saturate(now, duration.Ticks);
             if (duration <= TimeSpan.Zero || until <= _coolDownUntil)
             {
                 return;
@@ -532,16 +659,47 @@ public sealed class ClientThrottle : IDisposable
         ThrottlingLog.CoolDownStarted(_logger, Name, duration, retryAfter.IsSpecified);
     }
 
+    // The server asked for longer than MaxRetryAfter: nobody is sent into it until its time has passed.
+    private void Refuse(TimeSpan duration)
+    {
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            long until = Saturate(now, duration.Ticks);
+            if (until <= _refusedUntil)
+            {
+                return;
+            }
+
+            _refusedUntil = until;
+            _refusedFor = duration;
+            if (_waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+        }
+    }
+
     private ThrottlingRejectedException Reject(RejectionReason reason)
     {
         _metrics?.Rejected(Name, reason);
         string message = reason switch
         {
             RejectionReason.QueueFull => $"{Name} rejected the call: {_waiting} callers already wait for their turn under {DescribeLimits()}, and its QueueLimit is {_queueLimit}.",
+            RejectionReason.ServerCoolDown => $"{Name} rejected the call: the server asked it to wait {Duration.Format(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before {RefusedUntilUtc()}.",
             _ => $"{Name} rejected the call: it waited {Duration.Format(_maxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {DescribeLimits()}.",
         };
         ThrottlingLog.Rejected(_logger, Name, reason, message);
         return new ThrottlingRejectedException(Name, reason, message);
+    }
+
+    private string RefusedUntilUtc()
+    {
+        long left = _refusedUntil - _clock.Now();
+        DateTimeOffset utcNow = _clock.Time.GetUtcNow();
+        return left >= (DateTimeOffset.MaxValue - utcNow).Ticks
+            ? "the end of time"
+            : (utcNow + TimeSpan.FromTicks(Math.Max(left, 0))).ToString("u", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private string DescribeLimits()

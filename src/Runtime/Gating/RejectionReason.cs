@@ -8,4 +8,10 @@ public enum RejectionReason
 
     /// <summary>The call waited the client's <c>MaxWait</c> without its turn coming.</summary>
     MaxWaitExceeded = 2,
+
+    /// <summary>
+    /// The server asked the client to wait longer than its <c>MaxRetryAfter</c>; until that time has passed every call
+    /// fails at once rather than being sent into a server that said no.
+    /// </summary>
+    ServerCoolDown = 3,
 }

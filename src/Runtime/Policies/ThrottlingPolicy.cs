@@ -10,6 +10,12 @@ namespace Throttling;
 /// </summary>
 public sealed class ThrottlingPolicy
 {
+    /// <summary>
+    /// The default <see cref="RecordingDelayCap"/>: a request reaches a server within a second of being sent in all but
+    /// pathological networks.
+    /// </summary>
+    public static readonly TimeSpan DefaultRecordingDelayCap = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, MethodPolicy> _methods;
 
     /// <summary>Creates a policy.</summary>
@@ -62,6 +68,30 @@ public sealed class ThrottlingPolicy
     public ThrottleDetector<Exception>? ExceptionDetector { get; }
 
     /// <summary>
+    /// The latest, after a call is invoked, that its start is dated (at its response if that comes sooner). A server
+    /// counts a request when it arrives; dating the start no earlier than that keeps a client whose limits match the
+    /// server's clear of 429s wherever a request waited (in <c>HttpClient</c>'s connection pool, for an HTTP/2 stream, on
+    /// the network). The cost: each start holds its permit for up to this long before its window begins, so a limit of N
+    /// per window W yields at most W / (W + min(L, cap)) of N for calls of length L. Lower it for short windows on a fast
+    /// network; raise it where requests queue long before they are sent.
+    /// </summary>
+    public TimeSpan RecordingDelayCap { get; private set; } = DefaultRecordingDelayCap;
+
+    /// <summary>This policy with another <see cref="RecordingDelayCap"/>.</summary>
+    /// <param name="cap">Zero or more.</param>
+    public ThrottlingPolicy WithRecordingDelayCap(TimeSpan cap)
+    {
+        if (cap < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cap), cap, "RecordingDelayCap must be zero or more.");
+        }
+
+        ThrottlingPolicy copy = Copy(Slots, RateLimits, Backoff);
+        copy.RecordingDelayCap = cap;
+        return copy;
+    }
+
+    /// <summary>
     /// This policy with the values <paramref name="overrides"/> sets replacing the compiled-in ones: how a deployment
     /// moves to a plan with more slots without recompiling.
     /// </summary>
@@ -100,8 +130,17 @@ public sealed class ThrottlingPolicy
                 ParseOr(overrides.MaxRetryAfter, section + ":MaxRetryAfter", Backoff.MaxRetryAfter));
         }
 
-        return new ThrottlingPolicy(Name, slots, rateLimits, backoff, _methods.Values, ExceptionDetector);
+        ThrottlingPolicy configured = Copy(slots, rateLimits, backoff);
+        if (overrides.RecordingDelayCap is { } cap)
+        {
+            configured.RecordingDelayCap = Duration.Parse(cap, section + ":RecordingDelayCap");
+        }
+
+        return configured;
     }
+
+    private ThrottlingPolicy Copy(SlotPolicy? slots, IEnumerable<RateLimitPolicy> rateLimits, BackoffPolicy backoff)
+        => new(Name, slots, rateLimits, backoff, _methods.Values, ExceptionDetector) { RecordingDelayCap = RecordingDelayCap };
 
     /// <inheritdoc />
     public override string ToString()
@@ -120,6 +159,7 @@ public sealed class ThrottlingPolicy
             && RateLimits.Count == other.RateLimits.Count
             && RateLimits.Zip(other.RateLimits, (a, b) => a.SetsSameLimitsAs(b)).All(same => same)
             && Backoff.SetsSameLimitsAs(other.Backoff)
+            && RecordingDelayCap == other.RecordingDelayCap
             && _methods.Count == other._methods.Count
             && _methods.All(m => other._methods.TryGetValue(m.Key, out MethodPolicy? theirs) && m.Value.SetsSameLimitsAs(theirs));
 

@@ -28,13 +28,26 @@ internal sealed class Clock
     }
 
     /// <summary>
-    /// The timer due time that reaches <paramref name="tick"/> from <paramref name="now"/>, rounded up to whole
-    /// milliseconds: timers do not resolve finer, and firing early would only re-arm them.
+    /// The longest a timer is armed for at once. Timers refuse due times past ~49.7 days (2^32 - 2 ms), and durations
+    /// up to days are legal, so a longer wait is armed in steps: the timer fires, finds it early, and re-arms.
     /// </summary>
-    public static TimeSpan DueTime(long now, long tick)
+    public static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The timer due time that reaches <paramref name="tick"/> from <paramref name="now"/>, rounded up to whole
+    /// milliseconds (timers do not resolve finer, and firing early would only re-arm them), at most <see cref="MaxTimerStep"/>.
+    /// </summary>
+    public static TimeSpan DueTime(long now, long tick) => TimerStep(TimeSpan.FromTicks(Math.Max(tick - now, 0)));
+
+    /// <summary><paramref name="wait"/> rounded up to whole milliseconds, at most <see cref="MaxTimerStep"/>.</summary>
+    public static TimeSpan TimerStep(TimeSpan wait)
     {
-        long ticks = Math.Max(tick - now, 0);
-        long rounded = (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
-        return TimeSpan.FromTicks(rounded);
+        if (wait >= MaxTimerStep)
+        {
+            return MaxTimerStep;
+        }
+
+        long ticks = Math.Max(wait.Ticks, 0);
+        return TimeSpan.FromTicks((ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
     }
 }

@@ -36,6 +36,7 @@ internal sealed class ClientThrottlingConfiguration : IConfigureNamedOptions<Cli
         options.BaseDelay = client["BaseDelay"] ?? options.BaseDelay;
         options.MaxDelay = client["MaxDelay"] ?? options.MaxDelay;
         options.MaxRetryAfter = client["MaxRetryAfter"] ?? options.MaxRetryAfter;
+        options.RecordingDelayCap = client["RecordingDelayCap"] ?? options.RecordingDelayCap;
 
         IConfigurationSection[] limits = client.GetSection("RateLimits").GetChildren().ToArray();
         if (limits.Length != 0)

@@ -12,7 +12,7 @@ namespace Throttling;
 ///   "SerpClient": {
 ///     "Slots": 68, "QueueLimit": 500, "MaxWait": "30s",
 ///     "RateLimits": [ { "Permits": 5000, "Window": "1m" } ],
-///     "MaxRetries": 5, "BaseDelay": "1s", "MaxDelay": "30s", "MaxRetryAfter": "2m"
+///     "MaxRetries": 5, "BaseDelay": "1s", "MaxDelay": "30s", "MaxRetryAfter": "2m", "RecordingDelayCap": "500ms"
 ///   }
 /// }
 /// </code>
@@ -43,8 +43,14 @@ public sealed class ClientThrottlingOptions
     /// <summary>The longest server Retry-After worth waiting for.</summary>
     public string? MaxRetryAfter { get; set; }
 
+    /// <summary>
+    /// The latest after a call is invoked that its start is dated, such as <c>"1s"</c>
+    /// (<see cref="ThrottlingPolicy.RecordingDelayCap"/>).
+    /// </summary>
+    public string? RecordingDelayCap { get; set; }
+
     /// <summary>Whether any value is set.</summary>
     public bool IsEmpty
         => Slots is null && QueueLimit is null && MaxWait is null && RateLimits is null
-            && MaxRetries is null && BaseDelay is null && MaxDelay is null && MaxRetryAfter is null;
+            && MaxRetries is null && BaseDelay is null && MaxDelay is null && MaxRetryAfter is null && RecordingDelayCap is null;
 }

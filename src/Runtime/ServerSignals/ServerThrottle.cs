@@ -19,7 +19,18 @@ public static class ServerThrottle
 
     /// <summary>Whether <paramref name="response"/> is a 429, and its <c>Retry-After</c>; a missing response is not.</summary>
     public static bool IsThrottled(HttpResponseMessage? response, out RetryAfter retryAfter)
-        => IsThrottled(response?.StatusCode, response?.Headers.RetryAfter, out retryAfter);
+        => IsThrottled(response?.StatusCode, response?.Headers, out retryAfter);
+
+    /// <summary>
+    /// Whether a status and response headers, read from any HTTP client library (Refit's <c>IApiResponse</c> and
+    /// <c>ApiException</c>, say), mean the call was throttled; <c>Retry-After</c> is read from its raw values
+    /// (<see cref="RetryAfter.From(HttpResponseHeaders)"/>).
+    /// </summary>
+    public static bool IsThrottled(HttpStatusCode? statusCode, HttpResponseHeaders? headers, out RetryAfter retryAfter)
+    {
+        retryAfter = statusCode == TooManyRequests ? RetryAfter.From(headers) : RetryAfter.None;
+        return statusCode == TooManyRequests;
+    }
 
     /// <summary>
     /// Whether a status and <c>Retry-After</c> header, read from any HTTP client library (Refit's <c>IApiResponse</c> and
@@ -37,7 +48,7 @@ public static class ServerThrottle
     /// </summary>
     public static RetryAfter FromGrpcPushback(string? milliseconds)
     {
-        if (!long.TryParse(milliseconds, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long value))
+        if (!long.TryParse(milliseconds?.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long value))
         {
             return RetryAfter.None;
         }

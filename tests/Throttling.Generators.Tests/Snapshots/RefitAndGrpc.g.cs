@@ -56,14 +56,14 @@ namespace Weather
             => this._gate.RunAsync(this._inner, static inner => inner.HealthAsync(), (global::Throttling.ThrottleDetector<global::Refit.IApiResponse>)IsThrottledResponse);
 
         private static bool IsThrottledResponse(global::Refit.IApiResponse? response, out global::Throttling.RetryAfter retryAfter)
-            => global::Throttling.ServerThrottle.IsThrottled(response?.StatusCode, response?.Headers?.RetryAfter, out retryAfter);
+            => global::Throttling.ServerThrottle.IsThrottled(response?.StatusCode, response?.Headers, out retryAfter);
 
         private static bool IsThrottledException(global::System.Exception exception, out global::Throttling.RetryAfter retryAfter)
         {
             switch (exception)
             {
                 case global::Refit.ApiException api:
-                    return global::Throttling.ServerThrottle.IsThrottled(api.StatusCode, api.Headers?.RetryAfter, out retryAfter);
+                    return global::Throttling.ServerThrottle.IsThrottled(api.StatusCode, api.Headers, out retryAfter);
                 case global::Grpc.Core.RpcException { StatusCode: global::Grpc.Core.StatusCode.ResourceExhausted } rpc:
                     retryAfter = global::Throttling.ServerThrottle.FromGrpcPushback(rpc.Trailers?.GetValue("grpc-retry-pushback-ms"));
                     return true;

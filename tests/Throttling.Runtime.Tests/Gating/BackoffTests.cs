@@ -15,7 +15,7 @@ public class BackoffTests
         => throttle.DefaultGate.RunAsync(script, static s => s.Call(), ServerThrottle.HttpResponse);
 
     [Fact]
-    public async Task A_429_with_delta_seconds_is_retried_exactly_that_much_later_and_disposed()
+    public async Task A_429_with_delta_seconds_is_retried_exactly_that_much_later_and_disposed_once_the_retry_is_admitted()
     {
         FakeTimeProvider clock = NewClock();
         using ClientThrottle throttle = Throttle(clock);
@@ -25,10 +25,11 @@ public class BackoffTests
         Task<HttpResponseMessage> call = Run(throttle, script);
 
         await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(7) && throttle.InFlight == 0, "backing off for the server's 7 s without a slot");
-        Assert.True(((TrackedContent)tooMany.Content).IsDisposed);
+        Assert.False(((TrackedContent)tooMany.Content).IsDisposed);
         clock.Advance(S(7));
         Assert.Equal(HttpStatusCode.OK, (await call).StatusCode);
         Assert.Equal(new[] { TimeSpan.Zero, S(7) }, script.CallTimes);
+        Assert.True(((TrackedContent)tooMany.Content).IsDisposed);
     }
 
     [Fact]

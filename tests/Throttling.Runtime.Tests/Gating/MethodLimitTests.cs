@@ -50,16 +50,18 @@ public class MethodLimitTests
 
         Task<int> slow = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
         Task<int> next = throttle.DefaultGate.RunAsync(calls, static c => c.Call(2));
-        clock.Advance(S(30));
-        Assert.Equal(1, calls.Started);
-        calls.Complete(1, 1);
-        await slow;
 
-        // Recorded at 0 + cap, so the permit came back at cap + 10 s, long before the answer at 30 s.
-        await Eventually.TrueAsync(() => calls.Started == 2, "the next call starts as soon as the slow one ends");
-        Assert.Equal(S(30), calls.StartTimes[1] - Start);
-        Assert.Equal(S(1), ClientThrottle.RecordingDelayCap);
+        // Dated at 0 + cap although it still runs: its permit is back at cap + 10 s, long before its answer at 30 s.
+        clock.Advance(S(11) - Ms(1));
+        Assert.Equal(1, calls.Started);
+        clock.Advance(Ms(1));
+        await Eventually.TrueAsync(() => calls.Started == 2, "the next call starts a window after the slow one's cap");
+        Assert.Equal(S(11), calls.StartTimes[1] - Start);
+        Assert.Equal(S(1), ThrottlingPolicy.DefaultRecordingDelayCap);
+        clock.Advance(S(19));
+        calls.Complete(1, 1);
         calls.Complete(2, 2);
+        await slow;
         await next;
     }
 

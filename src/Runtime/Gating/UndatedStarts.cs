@@ -1,0 +1,105 @@
+using System;
+
+namespace Throttling;
+
+/// <summary>
+/// Calls invoked but not yet dated: a start is dated at its response, or at its invocation plus the recording cap if
+/// that comes first, and from that date its permits follow the window. Kept in invocation order, so the oldest entry is
+/// always the next to reach its cap. A ring indexed by ticket: adding, dating and draining allocate nothing once it has
+/// grown to the number of calls in flight. Not thread-safe; its <see cref="ClientThrottle"/> serializes every call.
+/// </summary>
+internal sealed class UndatedStarts
+{
+    private Entry[] _entries = new Entry[8];
+    private long _head;
+    private long _tail;
+
+    public bool IsEmpty => _head == _tail;
+
+    /// <summary>When the oldest undated start reaches its cap; <see cref="long.MaxValue"/> when none is undated.</summary>
+    public long NextDue => IsEmpty ? long.MaxValue : _entries[Index(_head)].DueAt;
+
+    /// <summary>Registers a start invoked now that must be dated by <paramref name="dueAt"/>; returns its ticket.</summary>
+    public long Add(long dueAt, MethodStage stage)
+    {
+        if (_tail - _head == _entries.Length)
+        {
+            Grow();
+        }
+
+        _entries[Index(_tail)] = new Entry { DueAt = dueAt, Stage = stage };
+        return _tail++;
+    }
+
+    /// <summary>
+    /// Takes the start of <paramref name="ticket"/> out, returning the latest date it may have; false when its cap dated it
+    /// already (<see cref="TryTakeDue"/> took it).
+    /// </summary>
+    public bool TryTake(long ticket, out long dueAt)
+    {
+        dueAt = 0;
+        if (ticket < _head || ticket >= _tail)
+        {
+            return false;
+        }
+
+        ref Entry entry = ref _entries[Index(ticket)];
+        if (entry.Stage is null)
+        {
+            return false;
+        }
+
+        dueAt = entry.DueAt;
+        entry.Stage = null;
+        SkipTaken();
+        return true;
+    }
+
+    /// <summary>Takes the oldest start when its cap has passed at <paramref name="now"/>: it is dated at its cap.</summary>
+    public bool TryTakeDue(long now, out MethodStage stage, out long dueAt)
+    {
+        stage = null!;
+        dueAt = 0;
+        if (IsEmpty || _entries[Index(_head)].DueAt > now)
+        {
+            return false;
+        }
+
+        ref Entry entry = ref _entries[Index(_head)];
+        stage = entry.Stage!;
+        dueAt = entry.DueAt;
+        entry.Stage = null;
+        SkipTaken();
+        return true;
+    }
+
+    // Answered starts leave holes; the head moves past them so that it always names an undated start.
+    private void SkipTaken()
+    {
+        while (!IsEmpty && _entries[Index(_head)].Stage is null)
+        {
+            _head++;
+        }
+    }
+
+    private int Index(long ticket) => (int)(ticket & (_entries.Length - 1));
+
+    private void Grow()
+    {
+        var entries = new Entry[_entries.Length * 2];
+        for (long ticket = _head; ticket < _tail; ticket++)
+        {
+            entries[ticket & (entries.Length - 1)] = _entries[Index(ticket)];
+        }
+
+        _entries = entries;
+    }
+
+    private struct Entry
+    {
+        public long DueAt;
+
+        // Null once the start is dated.
+        public MethodStage? Stage;
+    }
+}
