@@ -24,7 +24,7 @@ internal sealed class BlockingIoEvidence
     public const string BlockingTypesOption = "throttling.THR002.blocking_types";
 
     // Namespaces, with their sub-namespaces, whose types wrap files, streams, sockets, HTTP and databases.
-    private static readonly ImmutableArray<string> IoNamespaces = ImmutableArray.Create("System.IO", "System.Net", "System.Data", "Microsoft.Data");
+    private static readonly string[][] IoNamespaces = { new[] { "System", "IO" }, new[] { "System", "Net" }, new[] { "System", "Data" }, new[] { "Microsoft", "Data" } };
 
     // I/O-bound types outside those namespaces.
     private static readonly ImmutableArray<string> IoTypeNames = ImmutableArray.Create(
@@ -42,27 +42,33 @@ internal sealed class BlockingIoEvidence
     private readonly ImmutableArray<INamedTypeSymbol> _ioTypes;
     private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
     private readonly ConcurrentDictionary<ITypeSymbol, IoKind> _kinds = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<string, UserTypes> _userTypes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SyntaxTree, UserTypes> _userTypes = new();
+    private readonly AnalyzerConfigOptionsProvider _options;
     private readonly Func<ITypeSymbol, IoKind> _classify;
+    private readonly Func<SyntaxTree, UserTypes> _readUserTypes;
 
-    public BlockingIoEvidence(Compilation compilation)
+    public BlockingIoEvidence(Compilation compilation, AnalyzerConfigOptionsProvider options)
     {
         _ioTypes = Resolve(compilation, IoTypeNames);
         _inMemoryTypes = Resolve(compilation, InMemoryTypeNames);
+        _options = options;
         _classify = Classify;
+        _readUserTypes = ReadUserTypes;
     }
 
-    private enum IoKind
+    // A class rather than an enum: a cache keyed to a value type would need its generic code compiled just in time
+    // on every cold build, which costs more than all the lookups it serves.
+    private sealed class IoKind
     {
-        None,
-        Io,
-        InMemory,
+        public static readonly IoKind None = new();
+        public static readonly IoKind Io = new();
+        public static readonly IoKind InMemory = new();
     }
 
     /// <summary>Whether <paramref name="invocation"/> does I/O: through its type, its receiver, or a stream-like argument.</summary>
-    public bool DoesIo(IInvocationOperation invocation, AnalyzerConfigOptions options)
+    public bool DoesIo(IInvocationOperation invocation)
     {
-        UserTypes user = UserTypesOf(options);
+        UserTypes user = _userTypes.GetOrAdd(invocation.Syntax.SyntaxTree, _readUserTypes);
         IMethodSymbol method = invocation.TargetMethod;
         if (invocation.Instance?.Type is { } receiver && KindOf(receiver, user) == IoKind.InMemory)
         {
@@ -98,19 +104,21 @@ internal sealed class BlockingIoEvidence
         return kind == IoKind.None && user.Matches(type) ? IoKind.Io : kind;
     }
 
+    // The type and its base types; interfaces are not walked (costly to load, and the built-in list needs none but
+    // IDbContextTransaction, which is called through the interface itself).
     private IoKind Classify(ITypeSymbol type)
     {
-        foreach (ITypeSymbol candidate in SelfBasesAndInterfaces(type))
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
         {
-            if (_inMemoryTypes.Contains(candidate.OriginalDefinition, SymbolEqualityComparer.Default))
+            if (_inMemoryTypes.Contains(current.OriginalDefinition, SymbolEqualityComparer.Default))
             {
                 return IoKind.InMemory;
             }
         }
 
-        foreach (ITypeSymbol candidate in SelfBasesAndInterfaces(type))
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
         {
-            if (_ioTypes.Contains(candidate.OriginalDefinition, SymbolEqualityComparer.Default) || IsInIoNamespace(candidate))
+            if (_ioTypes.Contains(current.OriginalDefinition, SymbolEqualityComparer.Default) || IoNamespaces.Any(io => IsInside(current.ContainingNamespace, io)))
             {
                 return IoKind.Io;
             }
@@ -119,10 +127,35 @@ internal sealed class BlockingIoEvidence
         return IoKind.None;
     }
 
-    private static bool IsInIoNamespace(ITypeSymbol type)
+    // Whether the namespace is outer (its parts, outermost first) or inside it; compares names, allocates nothing.
+    private static bool IsInside(INamespaceSymbol? ns, string[] outer)
     {
-        string name = NamespaceOf(type);
-        return IoNamespaces.Any(io => IsSameOrInside(name, io));
+        int depth = 0;
+        for (INamespaceSymbol? current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            depth++;
+        }
+
+        if (depth < outer.Length)
+        {
+            return false;
+        }
+
+        INamespaceSymbol? level = ns;
+        for (int i = depth; i > outer.Length; i--)
+        {
+            level = level!.ContainingNamespace;
+        }
+
+        for (int i = outer.Length - 1; i >= 0; i--, level = level.ContainingNamespace)
+        {
+            if (level!.Name != outer[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string NamespaceOf(ITypeSymbol type)
@@ -144,9 +177,9 @@ internal sealed class BlockingIoEvidence
         }
     }
 
-    private UserTypes UserTypesOf(AnalyzerConfigOptions options)
-        => options.TryGetValue(BlockingTypesOption, out string? text) && !string.IsNullOrWhiteSpace(text)
-            ? _userTypes.GetOrAdd(text, UserTypes.Parse)
+    private UserTypes ReadUserTypes(SyntaxTree tree)
+        => _options.GetOptions(tree).TryGetValue(BlockingTypesOption, out string? text) && !string.IsNullOrWhiteSpace(text)
+            ? UserTypes.Parse(text)
             : UserTypes.None;
 
     private static ImmutableArray<INamedTypeSymbol> Resolve(Compilation compilation, ImmutableArray<string> names)

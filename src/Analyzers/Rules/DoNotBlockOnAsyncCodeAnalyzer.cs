@@ -37,14 +37,12 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            if (AsyncSymbols.Create(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
-
-            var analyzer = new Analysis(symbols, start.Compilation, start.Options.AnalyzerConfigOptionsProvider);
-            start.RegisterOperationAction(analyzer.AnalyzePropertyReference, OperationKind.PropertyReference);
-            start.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
+            // Symbols are resolved on the first callback, once the compiler has bound what they live in (LazyAnalysis).
+            var analysis = new LazyAnalysis<Analysis>(start.Compilation, compilation => AsyncSymbols.Create(compilation) is { } symbols
+                ? new Analysis(symbols, compilation, start.Options.AnalyzerConfigOptionsProvider)
+                : null);
+            start.RegisterOperationAction(operation => analysis.Value?.AnalyzePropertyReference(operation), OperationKind.PropertyReference);
+            start.RegisterOperationAction(operation => analysis.Value?.AnalyzeInvocation(operation), OperationKind.Invocation);
         });
     }
 
@@ -72,7 +70,6 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
 
         private readonly AsyncSymbols _symbols;
         private readonly Compilation _compilation;
-        private readonly AnalyzerConfigOptionsProvider _options;
         private readonly TaskCompletionProof _proof;
         private readonly AsyncTwinFinder _twins;
         private readonly BlockingIoEvidence _io;
@@ -84,10 +81,9 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
         {
             _symbols = symbols;
             _compilation = compilation;
-            _options = options;
             _proof = new TaskCompletionProof(symbols);
             _twins = new AsyncTwinFinder(symbols);
-            _io = new BlockingIoEvidence(compilation);
+            _io = new BlockingIoEvidence(compilation, options);
             _peers = new PeerSuppressions(compilation, PeerRuleIds);
         }
 
@@ -142,7 +138,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
             {
                 ReportUnlessExempt(context, Kinds.BlockingWait, $"'{method.Name}' blocks a thread in async code until another thread signals it; wait asynchronously instead (SemaphoreSlim.WaitAsync, a TaskCompletionSource, or awaiting the work itself)");
             }
-            else if (_io.DoesIo(invocation, _options.GetOptions(invocation.Syntax.SyntaxTree))
+            else if (_io.DoesIo(invocation)
                 && !_symbols.IsConsoleWriter(invocation.Instance)
                 && _twins.TwinOf(method) is { } twin
                 && !IsEnclosingMethod(twin, context))

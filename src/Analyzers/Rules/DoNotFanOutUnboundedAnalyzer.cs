@@ -41,12 +41,16 @@ public sealed class DoNotFanOutUnboundedAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            if (FanOutSymbols.Create(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(operation => Analyze(operation, symbols), OperationKind.Invocation);
+            var symbols = new LazyAnalysis<FanOutSymbols>(start.Compilation, FanOutSymbols.Create);
+            start.RegisterOperationAction(
+                operation =>
+                {
+                    if (operation.Operation is IInvocationOperation { TargetMethod: { Name: "WhenAll" or "WhenAny", IsStatic: true } } && symbols.Value is { } resolved)
+                    {
+                        Analyze(operation, resolved);
+                    }
+                },
+                OperationKind.Invocation);
         });
     }
 

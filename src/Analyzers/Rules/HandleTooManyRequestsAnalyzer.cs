@@ -66,22 +66,27 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            if (HttpSymbols.Create(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
-
+            var symbols = new LazyAnalysis<HttpSymbols>(start.Compilation, HttpSymbols.Create);
             var candidates = new ConcurrentBag<Diagnostic>();
             var handledElsewhere = new StrongBox<bool>();
             var bodies = new ConcurrentDictionary<IOperation, BodyFacts>();
 
             // Only invocations are watched everywhere; a body is read whole only once it makes an HttpClient call (or is a
             // DelegatingHandler's), which keeps the rule off the hot path of literals and member accesses in all other code.
-            start.RegisterOperationAction(operation => AnalyzeInvocation(operation, symbols, candidates, handledElsewhere, bodies), OperationKind.Invocation);
+            start.RegisterOperationAction(
+                operation =>
+                {
+                    if (symbols.Value is { } http)
+                    {
+                        AnalyzeInvocation(operation, http, candidates, handledElsewhere, bodies);
+                    }
+                },
+                OperationKind.Invocation);
             start.RegisterOperationBlockAction(block =>
             {
-                if (symbols.IsDelegatingHandler(block.OwningSymbol.ContainingType)
-                    && block.OperationBlocks.Any(body => BodyFacts.Of(body, symbols).HandlesTooManyRequests))
+                if (symbols.Value is { } http
+                    && http.IsDelegatingHandler(block.OwningSymbol.ContainingType)
+                    && block.OperationBlocks.Any(body => BodyFacts.Of(body, http).HandlesTooManyRequests))
                 {
                     handledElsewhere.Value = true;
                 }

@@ -24,15 +24,16 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            if (HttpSymbols.Create(start.Compilation) is not { } http
-                || start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is not { } task)
-            {
-                return;
-            }
-
-            INamedTypeSymbol? thread = start.Compilation.GetTypeByMetadataName("System.Threading.Thread");
-            INamedTypeSymbol? random = start.Compilation.GetTypeByMetadataName("System.Random");
-            start.RegisterOperationAction(operation => Analyze(operation, http, task, thread, random), OperationKind.Loop);
+            var symbols = new LazyAnalysis<RetrySymbols>(start.Compilation, RetrySymbols.Create);
+            start.RegisterOperationAction(
+                operation =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Analyze(operation, resolved.Http, resolved.Task, resolved.Thread, resolved.Random);
+                    }
+                },
+                OperationKind.Loop);
         });
     }
 
@@ -131,5 +132,30 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    /// <summary>What a retry loop is read with, resolved once per compilation; null without HttpClient or Task.</summary>
+    private sealed class RetrySymbols
+    {
+        private RetrySymbols(HttpSymbols http, INamedTypeSymbol task, INamedTypeSymbol? thread, INamedTypeSymbol? random)
+        {
+            Http = http;
+            Task = task;
+            Thread = thread;
+            Random = random;
+        }
+
+        public HttpSymbols Http { get; }
+
+        public INamedTypeSymbol Task { get; }
+
+        public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? Random { get; }
+
+        public static RetrySymbols? Create(Compilation compilation)
+            => HttpSymbols.Create(compilation) is { } http && compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is { } task
+                ? new RetrySymbols(http, task, compilation.GetTypeByMetadataName("System.Threading.Thread"), compilation.GetTypeByMetadataName("System.Random"))
+                : null;
     }
 }

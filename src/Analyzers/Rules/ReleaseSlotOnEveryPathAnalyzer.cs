@@ -43,23 +43,21 @@ public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            INamedTypeSymbol? semaphore = start.Compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-            INamedTypeSymbol? limiter = start.Compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
-            INamedTypeSymbol? lease = start.Compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimitLease");
-            if (semaphore is null && limiter is null)
-            {
-                return;
-            }
-
+            var symbols = new LazyAnalysis<GateSymbols>(start.Compilation, GateSymbols.Create);
             start.RegisterOperationAction(
                 operation =>
                 {
                     var invocation = (IInvocationOperation)operation.Operation;
-                    if (IsSemaphoreWait(invocation.TargetMethod, semaphore))
+                    if (invocation.TargetMethod.Name is not ("Wait" or "WaitAsync" or "AcquireAsync" or "AttemptAcquire") || symbols.Value is not { } gates)
+                    {
+                        return;
+                    }
+
+                    if (IsSemaphoreWait(invocation.TargetMethod, gates.Semaphore))
                     {
                         AnalyzeWait(operation, invocation);
                     }
-                    else if (lease is not null && IsLeaseAcquisition(invocation.TargetMethod, limiter, lease))
+                    else if (gates.Lease is not null && IsLeaseAcquisition(invocation.TargetMethod, gates.Limiter, gates.Lease))
                     {
                         AnalyzeLease(operation, invocation);
                     }
@@ -308,5 +306,31 @@ public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
 
         IOperation first = success is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[0] : success;
         return first == tryOperation;
+    }
+
+    /// <summary>The slot and lease types, resolved once per compilation; null when it has neither.</summary>
+    private sealed class GateSymbols
+    {
+        private GateSymbols(INamedTypeSymbol? semaphore, INamedTypeSymbol? limiter, INamedTypeSymbol? lease)
+        {
+            Semaphore = semaphore;
+            Limiter = limiter;
+            Lease = lease;
+        }
+
+        public INamedTypeSymbol? Semaphore { get; }
+
+        public INamedTypeSymbol? Limiter { get; }
+
+        public INamedTypeSymbol? Lease { get; }
+
+        public static GateSymbols? Create(Compilation compilation)
+        {
+            INamedTypeSymbol? semaphore = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            INamedTypeSymbol? limiter = compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
+            return semaphore is null && limiter is null
+                ? null
+                : new GateSymbols(semaphore, limiter, compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimitLease"));
+        }
     }
 }
