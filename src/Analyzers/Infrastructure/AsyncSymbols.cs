@@ -18,6 +18,7 @@ internal sealed class AsyncSymbols
         TaskStatus = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskStatus");
         Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
         TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        Debug = compilation.GetTypeByMetadataName("System.Diagnostics.Debug");
         WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
         ManualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
         CountdownEvent = compilation.GetTypeByMetadataName("System.Threading.CountdownEvent");
@@ -53,6 +54,8 @@ internal sealed class AsyncSymbols
     public INamedTypeSymbol? TaskStatus { get; }
 
     public INamedTypeSymbol? TimeSpan { get; }
+
+    public INamedTypeSymbol? Debug { get; }
 
     private INamedTypeSymbol? Enumerable { get; }
 

@@ -12,12 +12,16 @@ namespace Throttling.Analyzers.Infrastructure;
 internal sealed class AsyncTwinFinder
 {
     private readonly AsyncSymbols _symbols;
+    private readonly bool _publicOnly;
     private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _twins = new(SymbolEqualityComparer.Default);
     private readonly System.Func<IMethodSymbol, IMethodSymbol?> _find;
 
-    public AsyncTwinFinder(AsyncSymbols symbols)
+    /// <param name="symbols">The compilation's task types.</param>
+    /// <param name="publicOnly">Only public twins: a twin to suggest to callers must be one they can call.</param>
+    public AsyncTwinFinder(AsyncSymbols symbols, bool publicOnly)
     {
         _symbols = symbols;
+        _publicOnly = publicOnly;
         _find = Find;
     }
 
@@ -38,7 +42,7 @@ internal sealed class AsyncTwinFinder
             foreach (IMethodSymbol candidate in type.GetMembers(method.Name + "Async").OfType<IMethodSymbol>())
             {
                 if (candidate.IsStatic == method.IsStatic
-                    && candidate.DeclaredAccessibility == Accessibility.Public
+                    && (!_publicOnly || candidate.DeclaredAccessibility == Accessibility.Public)
                     && !candidate.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _symbols.Obsolete))
                     && _symbols.ReturnsTaskOf(candidate, method.ReturnType)
                     && SameParameters(method, candidate))

@@ -34,8 +34,11 @@ internal sealed class BlockingIoEvidence
         "Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade",
         "Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction");
 
+    // In-memory types inside those namespaces. System.IO.Pipelines' pipes are buffers: their I/O happens in the stream
+    // or socket behind them, which is what FlushAsync reaches.
     private static readonly ImmutableArray<string> InMemoryTypeNames = ImmutableArray.Create(
-        "System.IO.MemoryStream", "System.IO.UnmanagedMemoryStream", "System.IO.StringReader", "System.IO.StringWriter");
+        "System.IO.MemoryStream", "System.IO.UnmanagedMemoryStream", "System.IO.StringReader", "System.IO.StringWriter",
+        "System.IO.Pipelines.PipeWriter", "System.IO.Pipelines.PipeReader");
 
     private static readonly char[] Separators = { ',' };
 

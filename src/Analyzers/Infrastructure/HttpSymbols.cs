@@ -12,6 +12,7 @@ internal sealed class HttpSymbols
     private readonly INamedTypeSymbol? _resilienceExtensions;
     private readonly INamedTypeSymbol? _pollyExtensions;
     private readonly INamedTypeSymbol? _tooManyRequestsException;
+    private readonly INamedTypeSymbol? _httpMethod;
 
     private HttpSymbols(Compilation compilation, INamedTypeSymbol httpClient, INamedTypeSymbol response)
     {
@@ -23,6 +24,7 @@ internal sealed class HttpSymbols
         _resilienceExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ResilienceHttpClientBuilderExtensions");
         _pollyExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.PollyHttpClientBuilderExtensions");
         _tooManyRequestsException = compilation.GetTypeByMetadataName("Throttling.TooManyRequestsException");
+        _httpMethod = compilation.GetTypeByMetadataName("System.Net.Http.HttpMethod");
         Throttling = ThrottlingSymbols.Create(compilation);
     }
 
@@ -57,6 +59,8 @@ internal sealed class HttpSymbols
     public bool IsResponse(INamedTypeSymbol? type) => Is(type, Response);
 
     public bool IsResponseHeaders(INamedTypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, _responseHeaders);
+
+    public bool IsHttpMethod(INamedTypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, _httpMethod);
 
     public bool IsDelegatingHandler(INamedTypeSymbol? type) => _delegatingHandler is not null && Is(type, _delegatingHandler);
 

@@ -160,13 +160,22 @@ internal static class OperationScope
         IConditionalOperation conditional => child == conditional.WhenTrue || child == conditional.WhenFalse,
         ILoopOperation loop => child == loop.Body,
         ISwitchCaseOperation or ISwitchExpressionArmOperation or ICatchClauseOperation => true,
-        ITryOperation attempt => child == attempt.Body && attempt.Catches.Length > 0,
+        // A try body runs to its end unless a catch swallows what stopped it; catches that all exit swallow nothing.
+        ITryOperation attempt => child == attempt.Body && attempt.Catches.Any(c => !Exits(c.Handler)),
         IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary => child == binary.RightOperand,
         ICoalesceOperation coalesce => child == coalesce.WhenNull,
         IConditionalAccessOperation access => child == access.WhenNotNull,
         IAnonymousFunctionOperation or ILocalFunctionOperation => true,
         _ => false,
     };
+
+    /// <summary>Whether a branch always leaves: its last statement returns, throws, breaks or continues.</summary>
+    public static bool Exits(IOperation branch)
+    {
+        IOperation last = branch is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[block.Operations.Length - 1] : branch;
+        return last is IReturnOperation or IThrowOperation or IBranchOperation
+            || last is IExpressionStatementOperation { Operation: IThrowOperation };
+    }
 
     /// <summary>The lambda that declares <paramref name="parameter"/>, found from a use of it.</summary>
     public static IAnonymousFunctionOperation? LambdaOf(IParameterSymbol parameter, IOperation use)

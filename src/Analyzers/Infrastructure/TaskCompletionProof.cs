@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Throttling.Analyzers.Infrastructure;
@@ -19,7 +20,9 @@ internal sealed class TaskCompletionProof
     public TaskCompletionProof(AsyncSymbols symbols) => _symbols = symbols;
 
     /// <summary>Whether <paramref name="task"/> has provably completed when <paramref name="use"/> runs.</summary>
-    public bool IsComplete(IOperation task, IOperation use)
+    public bool IsComplete(IOperation task, IOperation use) => IsComplete(task, use, followCallers: true);
+
+    private bool IsComplete(IOperation task, IOperation use, bool followCallers)
     {
         IOperation value = OperationScope.Unwrap(task);
         if (IsCompletedByConstruction(value) || IsContinuationAntecedent(value) || IsFilteredToCompleted(value))
@@ -48,7 +51,49 @@ internal sealed class TaskCompletionProof
         }
 
         // (t is Task<int> typed) ... typed.Result: what proves t proves typed.
-        return PatternSource(symbol, at) is { } source && IsProven(source, null, at);
+        if (PatternSource(symbol, at) is { } source && IsProven(source, null, at))
+        {
+            return true;
+        }
+
+        return followCallers && symbol is IParameterSymbol parameter && EveryCallerPassesComplete(parameter, use);
+    }
+
+    // A private method whose every call in its (single-file) type passes a task proven complete at the call site, never
+    // reassigned inside: if (t.IsCompleted) Forward(t); else t.ContinueWith(done => Forward(done)).
+    private bool EveryCallerPassesComplete(IParameterSymbol parameter, IOperation use)
+    {
+        if (parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private } method
+            || OperationScope.EnclosingFunction(use) is not null
+            || use.SemanticModel is not { } model
+            || !method.ContainingType.DeclaringSyntaxReferences.All(r => r.SyntaxTree == use.Syntax.SyntaxTree)
+            || OperationScope.OwnDescendants(OperationScope.FunctionBody(use)).Any(o => OperationScope.Writes(o, parameter)))
+        {
+            return false;
+        }
+
+        bool called = false;
+        foreach (SimpleNameSyntax name in use.Syntax.SyntaxTree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>())
+        {
+            if (name.Identifier.ValueText != method.Name
+                || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol?.OriginalDefinition, method))
+            {
+                continue;
+            }
+
+            SyntaxNode callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            if (callee.Parent is not InvocationExpressionSyntax call
+                || model.GetOperation(call) is not IInvocationOperation invocation
+                || invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal) is not { } argument
+                || !IsComplete(argument.Value, invocation, followCallers: false))
+            {
+                return false;
+            }
+
+            called = true;
+        }
+
+        return called;
     }
 
     private bool IsProven(ISymbol? symbol, ISymbol? collection, IOperation use)
@@ -63,7 +108,8 @@ internal sealed class TaskCompletionProof
         {
             bool proves = earlier switch
             {
-                IAwaitOperation awaited => Completes(awaited, symbol, collection) && OperationScope.Dominates(awaited, use),
+                IAwaitOperation awaited => Completes(awaited, symbol, collection) && (OperationScope.Dominates(awaited, use) || OpensTryBefore(awaited, use)),
+                IInvocationOperation assertion => symbol is not null && IsAssertedComplete(assertion, use, symbol),
                 IConditionalOperation guard => symbol is not null && IsGuardedBy(guard, use, symbol),
                 ISwitchOperation choice => symbol is not null && IsInCompletedCase(choice, use, symbol),
                 ISwitchExpressionOperation choice => symbol is not null && IsInCompletedArm(choice, use, symbol),
@@ -77,6 +123,31 @@ internal sealed class TaskCompletionProof
 
         return false;
     }
+
+    // try { await t; ... } catch { ... } t.Result: an await throws only once its task has completed, so when it opens the
+    // try, the task is complete after the try on every path.
+    private static bool OpensTryBefore(IAwaitOperation awaited, IOperation use)
+    {
+        IOperation statement = awaited;
+        while (statement.Parent is { } parent and not IBlockOperation)
+        {
+            statement = parent;
+        }
+
+        return statement.Parent is IBlockOperation { Parent: ITryOperation attempt } body
+            && attempt.Body == body
+            && body.Operations.Length > 0 && body.Operations[0] == statement
+            && !attempt.Syntax.Span.Contains(use.Syntax.Span)
+            && OperationScope.Dominates(attempt, use);
+    }
+
+    // Debug.Assert(t.IsCompleted): the author states the invariant the code relies on.
+    private bool IsAssertedComplete(IInvocationOperation assertion, IOperation use, ISymbol symbol)
+        => assertion.TargetMethod.Name == "Assert"
+            && SymbolEqualityComparer.Default.Equals(assertion.TargetMethod.ContainingType, _symbols.Debug)
+            && assertion.Arguments.Length > 0
+            && ChecksCompletion(assertion.Arguments[0].Value, symbol) == true
+            && OperationScope.Dominates(assertion, use);
 
     private bool IsCompletedByConstruction(IOperation value)
         => value is IInvocationOperation { TargetMethod: { Name: "FromResult" or "FromException" or "FromCanceled", IsStatic: true } factory }
@@ -255,7 +326,7 @@ internal sealed class TaskCompletionProof
         return guard.Parent is IBlockOperation
             && OperationScope.Dominates(guard, use)
             && notCompletedBranch is not null
-            && Exits(notCompletedBranch);
+            && OperationScope.Exits(notCompletedBranch);
     }
 
     // switch (t.Status) { case TaskStatus.RanToCompletion: ... t.Result ... }
@@ -324,10 +395,19 @@ internal sealed class TaskCompletionProof
         return null;
     }
 
+    // t.Status, or a local copy of it (var status = t.Status; switch (status) ...).
     private bool IsStatusOf(IOperation value, ISymbol symbol)
-        => OperationScope.Unwrap(value) is IPropertyReferenceOperation { Property.Name: "Status", Instance: { } instance } status
+    {
+        value = OperationScope.Unwrap(value);
+        if (value is ILocalReferenceOperation { Local: { } copy } && OperationScope.InitialValue(copy, value) is { } initial)
+        {
+            value = OperationScope.Unwrap(initial);
+        }
+
+        return value is IPropertyReferenceOperation { Property.Name: "Status", Instance: { } instance } status
             && _symbols.IsTaskLike(status.Property.ContainingType)
             && Refers(instance, symbol);
+    }
 
     // RanToCompletion, Faulted and Canceled are final: reading the result then throws or returns, it never waits.
     private bool IsCompletedStatus(IOperation value)
@@ -335,13 +415,6 @@ internal sealed class TaskCompletionProof
             && SymbolEqualityComparer.Default.Equals(field.ContainingType, _symbols.TaskStatus);
 
     private static bool Refers(IOperation instance, ISymbol symbol) => SymbolEqualityComparer.Default.Equals(OperationScope.ReferencedSymbol(instance), symbol);
-
-    private static bool Exits(IOperation branch)
-    {
-        IOperation last = branch is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[block.Operations.Length - 1] : branch;
-        return last is IReturnOperation or IThrowOperation or IBranchOperation
-            || last is IExpressionStatementOperation { Operation: IThrowOperation };
-    }
 
     // A proof stops counting once the task (or its collection) is written between the proof and the read.
     private static bool IsWrittenBetween(ISymbol? symbol, ISymbol? collection, IOperation proof, IOperation use, IOperation body)

@@ -15,8 +15,9 @@ namespace Throttling.Analyzers.Rules;
 /// Precision comes from proving completion rather than from guessing intent (<see cref="TaskCompletionProof"/>), and from
 /// evidence of I/O rather than from a twin's existence (<see cref="BlockingIoEvidence"/>): a CPU-bound parser with a
 /// <c>ParseAsync</c> wrapper is not blocking. Blocking is accepted where awaiting is impossible or pointless: inside
-/// <c>lock</c>, in a synchronous <c>Main</c> or top-level program, in <c>nameof</c>, and where the user already suppressed a
-/// peer rule for the same problem (CA1849, VSTHRD002, VSTHRD103, MA0045).
+/// <c>lock</c>, in a synchronous <c>Main</c> or top-level program, in <c>nameof</c>, where blocking is the member's contract
+/// (<see cref="DeliberateBlocking"/>), and where the user already suppressed a peer rule for the same problem (CA1849,
+/// VSTHRD002, VSTHRD103, MA0045, CA2012).
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
@@ -66,12 +67,15 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
     private sealed class Analysis
     {
         // Peer rules for sync-over-async: a suppression of any of them is a decision we respect.
-        private static readonly string[] PeerRuleIds = { "CA1849", "VSTHRD002", "VSTHRD103", "MA0045" };
+        // Peer rules for sync-over-async (CA2012: a ValueTask's result read before it completed): a suppression of any of
+        // them is a decision we respect.
+        private static readonly string[] PeerRuleIds = { "CA1849", "VSTHRD002", "VSTHRD103", "MA0045", "CA2012" };
 
         private readonly AsyncSymbols _symbols;
         private readonly Compilation _compilation;
         private readonly TaskCompletionProof _proof;
         private readonly AsyncTwinFinder _twins;
+        private readonly DeliberateBlocking _deliberate;
         private readonly BlockingIoEvidence _io;
         private readonly PeerSuppressions _peers;
         private IMethodSymbol? _entryPoint;
@@ -82,7 +86,8 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
             _symbols = symbols;
             _compilation = compilation;
             _proof = new TaskCompletionProof(symbols);
-            _twins = new AsyncTwinFinder(symbols);
+            _twins = new AsyncTwinFinder(symbols, publicOnly: true);
+            _deliberate = new DeliberateBlocking(symbols);
             _io = new BlockingIoEvidence(compilation, options);
             _peers = new PeerSuppressions(compilation, PeerRuleIds);
         }
@@ -113,7 +118,9 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
             }
             else if (comparer.Equals(type, _symbols.Task) && method.IsStatic && method.Name is "WaitAll" or "WaitAny")
             {
-                if (!IsExempt(context, invocation) && !invocation.Arguments.All(a => _proof.IsComplete(a.Value, context.Operation)))
+                if (!IsExempt(context, invocation)
+                    && !_deliberate.IsContract(context.ContainingSymbol, invocation, invocation.Arguments[0].Value)
+                    && !invocation.Arguments.All(a => _proof.IsComplete(a.Value, context.Operation)))
                 {
                     string replacement = method.Name == "WaitAll" ? "Task.WhenAll" : "Task.WhenAny";
                     // Only the overloads taking nothing but the tasks have an exact awaitable equivalent.
@@ -170,7 +177,9 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
 
         private void ReportBlockingOn(OperationAnalysisContext context, IOperation task, string kind, string message)
         {
-            if (!IsExempt(context, context.Operation) && !_proof.IsComplete(task, context.Operation))
+            if (!IsExempt(context, context.Operation)
+                && !_deliberate.IsContract(context.ContainingSymbol, context.Operation, task)
+                && !_proof.IsComplete(task, context.Operation))
             {
                 Report(context, context.Operation, kind, message);
             }

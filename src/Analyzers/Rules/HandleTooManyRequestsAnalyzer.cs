@@ -113,7 +113,7 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol method = invocation.TargetMethod;
-        if ((ResilienceMethods.Contains(method.Name) && symbols.IsResilienceExtension(method)) || IsServiceDefaultsWithResilience(method))
+        if ((ResilienceMethods.Contains(method.Name) && symbols.IsResilienceExtension(method)) || IsServiceDefaultsWithResilience(method, context.Compilation))
         {
             handledElsewhere.Value = true;
             return;
@@ -136,17 +136,21 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
         }
 
         BodyFacts facts = bodies.GetOrAdd(RootOf(invocation), body => BodyFacts.Of(body, symbols));
-        if (facts.ChecksSuccess && !facts.HandlesTooManyRequests)
+        if (facts.ChecksSuccess && !facts.HandlesTooManyRequests && !facts.IsHeadProbe)
         {
             candidates.Add(Diagnostic.Create(DiagnosticDescriptors.MissingTooManyRequestsHandling, MemberNameLocation.Of(invocation), method.Name));
         }
     }
 
-    private static bool IsServiceDefaultsWithResilience(IMethodSymbol method)
+    // The defaults' own assembly names the resilience package in the IDE; a command-line build compiles against its
+    // reference assembly, which keeps no reference a signature does not need, so the package reaching this compilation
+    // (transitively, through the ServiceDefaults project) counts too.
+    private static bool IsServiceDefaultsWithResilience(IMethodSymbol method, Compilation compilation)
         => method.Name == ServiceDefaultsMethod
             && (method.ReducedFrom ?? method).IsExtensionMethod
             && method.ContainingAssembly is { } assembly
-            && assembly.Modules.Any(m => m.ReferencedAssemblies.Any(r => ResilienceAssemblies.Contains(r.Name)));
+            && (assembly.Modules.Any(m => m.ReferencedAssemblies.Any(r => ResilienceAssemblies.Contains(r.Name)))
+                || compilation.ExternalReferences.OfType<PortableExecutableReference>().Any(r => ResilienceAssemblies.Contains(System.IO.Path.GetFileNameWithoutExtension(r.FilePath) ?? string.Empty)));
 
     private static bool IsHandledCentrally(OperationAnalysisContext context)
         => context.Options.AnalyzerConfigOptionsProvider.GetOptions(context.Operation.Syntax.SyntaxTree).TryGetValue(HandledCentrallyOption, out string? value)
@@ -165,10 +169,11 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
     /// <summary>What one member body does with the responses it gets.</summary>
     private sealed class BodyFacts
     {
-        private BodyFacts(bool checksSuccess, bool handlesTooManyRequests)
+        private BodyFacts(bool checksSuccess, bool handlesTooManyRequests, bool isHeadProbe)
         {
             ChecksSuccess = checksSuccess;
             HandlesTooManyRequests = handlesTooManyRequests;
+            IsHeadProbe = isHeadProbe;
         }
 
         /// <summary>It fails on an unsuccessful status: <c>EnsureSuccessStatusCode</c>, <c>IsSuccessStatusCode</c>, or a throwing helper.</summary>
@@ -177,9 +182,17 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
         /// <summary>It looks at 429 or <c>Retry-After</c>, or throws the runtime's <c>TooManyRequestsException</c>.</summary>
         public bool HandlesTooManyRequests { get; }
 
+        /// <summary>
+        /// It sends a HEAD request and only tests <c>IsSuccessStatusCode</c>, never enforcing it: a best-effort probe whose
+        /// failure means "take the other path", where waiting out a Retry-After would only delay that path.
+        /// </summary>
+        public bool IsHeadProbe { get; }
+
         public static BodyFacts Of(IOperation body, HttpSymbols symbols)
         {
             bool checksSuccess = false;
+            bool enforcesSuccess = false;
+            bool sendsHead = false;
             bool handlesTooMany = false;
             foreach (IOperation operation in body.DescendantsAndSelf())
             {
@@ -189,11 +202,11 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
                         IMethodSymbol method = invocation.TargetMethod;
                         if (CheckingMethods.Contains(method.Name) && symbols.IsHttpClientMethod(method))
                         {
-                            checksSuccess = true;
+                            checksSuccess = enforcesSuccess = true;
                         }
                         else if (method.Name == "EnsureSuccessStatusCode" && symbols.IsResponse(method.ContainingType))
                         {
-                            checksSuccess = true;
+                            checksSuccess = enforcesSuccess = true;
                         }
                         else if (symbols.IsTooManyRequestsException(method.ContainingType))
                         {
@@ -210,6 +223,10 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
                         {
                             handlesTooMany = true;
                         }
+                        else if (property.Property.Name == "Head" && symbols.IsHttpMethod(property.Property.ContainingType))
+                        {
+                            sendsHead = true;
+                        }
 
                         break;
                     case IFieldReferenceOperation field when symbols.IsTooManyRequests(field.Field):
@@ -220,7 +237,7 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return new BodyFacts(checksSuccess, handlesTooMany);
+            return new BodyFacts(checksSuccess, handlesTooMany, sendsHead && !enforcesSuccess);
         }
     }
 

@@ -192,10 +192,11 @@ public abstract class TimedRateLimiter : RateLimiter
         }
     }
 
-    // Under _sync. All-or-nothing: every ledger is asked before any is charged.
+    // Under _sync. All-or-nothing: every ledger is asked before any is charged. Zero permits ask whether one is there
+    // (RateLimiter's contract: AttemptAcquire(0) reports availability, AcquireAsync(0) waits for it) and take none.
     private bool TryTake(long now, int permitCount)
     {
-        if (PermitLedger.ReadyAtAll(_ledgers, now, permitCount) > now)
+        if (PermitLedger.ReadyAtAll(_ledgers, now, Math.Max(permitCount, 1)) > now)
         {
             return false;
         }
@@ -217,7 +218,7 @@ public abstract class TimedRateLimiter : RateLimiter
     private TimedLease Refuse(long now, int permitCount)
     {
         _failedLeases++;
-        long readyAt = PermitLedger.ReadyAtAll(_ledgers, now, permitCount);
+        long readyAt = PermitLedger.ReadyAtAll(_ledgers, now, Math.Max(permitCount, 1));
         return TimedLease.Failed(readyAt == PermitLedger.Unknown ? null : TimeSpan.FromTicks(readyAt - now));
     }
 

@@ -15,7 +15,7 @@ public class DoNotBlockOnAsyncCodeTests
                 public int Sync(Task<int> t, Task u, ValueTask<int> v)
                 {
                     u.{|THR002:Wait|}();
-                    u.{|THR002:Wait|}(TimeSpan.FromSeconds(1));
+                    Task.Delay(10).{|THR002:Wait|}(TimeSpan.FromSeconds(1));
                     Task.{|THR002:WaitAll|}(t, u);
                     Task.{|THR002:WaitAny|}(t, u);
                     int a = t.GetAwaiter().{|THR002:GetResult|}();
@@ -359,14 +359,15 @@ public class DoNotBlockOnAsyncCodeTests
                     _ => t.{|THR002:Result|},
                 };
 
+                // The bounded waits are this helper's contract (its caller's tasks); the reads after them are proved complete.
                 public int AfterSuccessfulWait(Task<int> t, Task<int> u)
                 {
-                    if (t.{|THR002:Wait|}(1000))
+                    if (t.Wait(1000))
                     {
                         return t.Result;
                     }
 
-                    if (!u.{|THR002:Wait|}(TimeSpan.FromSeconds(1)))
+                    if (!u.Wait(TimeSpan.FromSeconds(1)))
                     {
                         throw new TimeoutException();
                     }
@@ -506,6 +507,188 @@ public class DoNotBlockOnAsyncCodeTests
             public class SynchronousMode
             {
                 public int Run(Task<int> t) => t.Result;
+            }
+            """);
+
+    [Fact]
+    public Task Blocking_that_is_the_members_contract_is_left_to_its_callers()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            public interface IEventManager
+            {
+                void Publish(string name);
+                Task PublishAsync(string name);
+            }
+
+            public interface ITransaction
+            {
+                bool Execute();
+                Task<bool> ExecuteAsync();
+            }
+
+            public interface IServer
+            {
+                [Obsolete("Use MakePrimaryAsync", error: true)]
+                void MakeMaster();
+                Task MakePrimaryAsync();
+            }
+
+            public sealed class EventManager : IEventManager, ITransaction
+            {
+                public void Publish(string name) => PublishAsync(name).GetAwaiter().GetResult();
+                public Task PublishAsync(string name) => Task.Delay(name.Length);
+                bool ITransaction.Execute() => ((ITransaction)this).ExecuteAsync().Result;
+                Task<bool> ITransaction.ExecuteAsync() => Task.FromResult(true);
+
+                private int ExecuteImpl(string sql) => ExecuteImplAsync(sql, default).Result;
+                private Task<int> ExecuteImplAsync(string sql, CancellationToken cancellationToken) => Task.FromResult(sql.Length);
+
+                public int NoTwin(string sql) => ExecuteImplAsync(sql, default).{|THR002:Result|};
+            }
+
+            internal sealed class Server : IServer
+            {
+                public void MakeMaster() => MakePrimaryAsync().Wait(60000);
+                public Task MakePrimaryAsync() => Task.Delay(10);
+            }
+
+            public sealed class Multiplexer
+            {
+                public int TimeoutMilliseconds { get; set; } = 5000;
+
+                public void Wait(Task task)
+                {
+                    if (!task.Wait(TimeoutMilliseconds)) throw new TimeoutException();
+                }
+
+                public bool TryWait(Task task) => task.Wait(TimeoutMilliseconds);
+
+                public void WaitAll(params Task[] tasks)
+                {
+                    if (tasks.Length != 0 && !Task.WaitAll(tasks, TimeoutMilliseconds)) throw new TimeoutException();
+                }
+
+                public void WaitEach(Task[] tasks)
+                {
+                    foreach (Task task in tasks) task.Wait(TimeoutMilliseconds);
+                }
+
+                public void Unbounded(Task task) => task.{|THR002:Wait|}();
+            }
+            """);
+
+    [Fact]
+    public Task Completion_proved_across_try_blocks_local_copies_assertions_and_private_callers_is_understood()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            using System.Diagnostics;
+
+            public sealed class Service<T>
+            {
+                private readonly TaskCompletionSource<T> _proxy = new();
+
+                public async Task<int> AfterASwallowingTry(Task<int> aggregate)
+                {
+                    try
+                    {
+                        await aggregate;
+                    }
+                    catch (Exception)
+                    {
+                        Console.WriteLine("failed");
+                    }
+
+                    return aggregate.Result;
+                }
+
+                public async Task<int> NotFirstInTheTry(Task<int> aggregate, Func<Task> before)
+                {
+                    try
+                    {
+                        await before();
+                        await aggregate;
+                    }
+                    catch (Exception)
+                    {
+                    }
+
+                    return aggregate.{|THR002:Result|};
+                }
+
+                public T LocalCopyOfStatus(Task task)
+                {
+                    TaskStatus status = task.Status;
+                    switch (status)
+                    {
+                        case TaskStatus.RanToCompletion:
+                            return ((Task<T>)task).Result;
+                        default:
+                            throw new InvalidOperationException();
+                    }
+                }
+
+                public T WaitInsideTryWhoseCatchThrows(Task<T> task, int timeout)
+                {
+                    try
+                    {
+                        if (!task.Wait(timeout)) throw new TimeoutException();
+                    }
+                    catch (AggregateException error)
+                    {
+                        throw error.InnerException!;
+                    }
+
+                    return task.Result;
+                }
+
+                public T Asserted(ValueTask<T> task)
+                {
+                    Debug.Assert(task.IsCompleted);
+                    return task.Result;
+                }
+
+                public void OnAttempt(Task<T> attempt)
+                {
+                    if (attempt.IsCompleted) Forward(attempt);
+                    else attempt.ContinueWith(completed => Forward(completed), TaskScheduler.Default);
+                }
+
+                private void Forward(Task<T> attempt) => _proxy.TrySetResult(attempt.GetAwaiter().GetResult());
+
+                public void OnAnything(Task<T> attempt) => Relay(attempt);
+
+                private void Relay(Task<T> attempt) => _proxy.TrySetResult(attempt.GetAwaiter().{|THR002:GetResult|}());
+            }
+            """);
+
+    [Fact]
+    public Task Pipes_are_buffers_and_a_CA2012_suppression_counts_for_a_ValueTask()
+        => Verify<DoNotBlockOnAsyncCodeAnalyzer>.AnalyzerAsync(Usings + """
+            using System.IO;
+            using System.IO.Pipelines;
+
+            namespace System.IO.Pipelines
+            {
+                public abstract class PipeWriter
+                {
+                    public abstract void Complete(Exception? exception = null);
+                    public virtual ValueTask CompleteAsync(Exception? exception = null) => default;
+                }
+            }
+
+            public sealed class Writer(PipeWriter pipe, Stream stream)
+            {
+                public async Task Fail(Exception error)
+                {
+                    pipe.Complete(error);
+                    stream.{|THR002:Flush|}();
+                    await Task.Yield();
+                }
+
+                public int UnderLock(ValueTask<int> pending)
+                {
+            #pragma warning disable CA2012 // read under the caller's lock, where it cannot be awaited
+                    return pending.GetAwaiter().GetResult();
+            #pragma warning restore CA2012
+                }
             }
             """);
 

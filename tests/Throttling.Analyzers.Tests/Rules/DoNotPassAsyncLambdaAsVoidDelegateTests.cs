@@ -70,6 +70,59 @@ public class DoNotPassAsyncLambdaAsVoidDelegateTests
             """);
 
     [Fact]
+    public Task Callbacks_that_contain_their_failures_and_work_posted_to_a_context_are_not_flagged()
+        => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer>.AnalyzerAsync(Usings + """
+            public sealed class Reporter(Func<long, Task> report, SynchronizationContext pump)
+            {
+                private Timer? _timer;
+                private long _position;
+
+                public void Start()
+                {
+                    _timer = new Timer(OnTick, null, 1000, 1000);
+                    _timer = new Timer({|THR005:OnTickUnguarded|}, null, 1000, 1000);
+                    _timer = new Timer(async _ =>
+                    {
+                        try { await report(_position); }
+                        catch (Exception error) { Console.Error.WriteLine(error); }
+                    }, null, 1000, 1000);
+                    _timer = new Timer({|THR005:async|} _ =>
+                    {
+                        try { await report(_position); }
+                        catch (InvalidOperationException) { }
+                    }, null, 1000, 1000);
+                    pump.Post(async _ => await report(0), null);
+                }
+
+                private async void OnTick(object? state)
+                {
+                    long next = _position;
+                    try
+                    {
+                        await report(next).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                    }
+                }
+
+                private async void OnTickUnguarded(object? state)
+                {
+                    Validate(_position);
+                    try
+                    {
+                        await report(_position);
+                    }
+                    catch (Exception)
+                    {
+                    }
+                }
+
+                private static void Validate(long position) => ArgumentOutOfRangeException.ThrowIfNegative(position);
+            }
+            """);
+
+    [Fact]
     public Task The_fix_awaits_Parallel_ForEachAsync()
         => Verify<DoNotPassAsyncLambdaAsVoidDelegateAnalyzer, DoNotPassAsyncLambdaAsVoidDelegateCodeFixProvider>.CodeFixAsync(
             Usings + """

@@ -193,4 +193,72 @@ public class HandleTooManyRequestsTests
                 public Task<string> Text(string url) => http.GetStringAsync(url);
             }
             """, editorConfig: "throttling.THR003.handled_centrally = true\n");
+
+    [Fact]
+    public Task Aspire_service_defaults_count_when_the_resilience_package_reaches_this_compilation()
+    {
+        // A command-line build compiles against ServiceDefaults' reference assembly, which names no resilience package.
+        var test = new CSharpAnalyzerTest<HandleTooManyRequestsAnalyzer, DefaultVerifier>
+        {
+            TestCode = Usings + """
+                public static class Program
+                {
+                    public static void Configure(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services.AddServiceDefaults();
+                }
+
+                public class Client(HttpClient http)
+                {
+                    public Task<string> Text(string url) => http.GetStringAsync(url);
+                }
+                """,
+            ReferenceAssemblies = TestReferences.Net80,
+        };
+        Verify<HandleTooManyRequestsAnalyzer>.Configure(test.TestState, withThrottling: false, withResilience: true);
+        ProjectState defaults = new("ServiceDefaults", LanguageNames.CSharp, "/ServiceDefaults/", "cs");
+        defaults.Sources.Add(("/ServiceDefaults/Extensions.cs", """
+            using Microsoft.Extensions.DependencyInjection;
+
+            public static class Extensions
+            {
+                public static IServiceCollection AddServiceDefaults(this IServiceCollection services) => services;
+            }
+            """));
+        defaults.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location));
+        test.TestState.AdditionalProjects.Add(defaults.Name, defaults);
+        test.TestState.AdditionalProjectReferences.Add("ServiceDefaults");
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_HEAD_probe_that_only_tests_success_is_not_flagged_and_one_that_enforces_it_is()
+        => Verify<HandleTooManyRequestsAnalyzer>.AnalyzerAsync(Usings + """
+            public class StreamOpener(HttpClient client)
+            {
+                public async Task<bool> CanShare(Uri source)
+                {
+                    try
+                    {
+                        using var head = new HttpRequestMessage(HttpMethod.Head, source);
+                        using HttpResponseMessage response = await client.SendAsync(head);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return response.Content.Headers.ContentType?.MediaType == "video/mp2t";
+                        }
+                    }
+                    catch (Exception)
+                    {
+                    }
+
+                    return false;
+                }
+
+                public async Task<long?> Length(Uri source)
+                {
+                    using var head = new HttpRequestMessage(HttpMethod.Head, source);
+                    using HttpResponseMessage response = await client.{|THR003:SendAsync|}(head);
+                    response.EnsureSuccessStatusCode();
+                    return response.Content.Headers.ContentLength;
+                }
+            }
+            """);
 }
