@@ -12,16 +12,12 @@ namespace Throttling.Analyzers.Infrastructure;
 internal sealed class AsyncTwinFinder
 {
     private readonly AsyncSymbols _symbols;
-    private readonly bool _publicOnly;
     private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _twins = new(SymbolEqualityComparer.Default);
     private readonly System.Func<IMethodSymbol, IMethodSymbol?> _find;
 
-    /// <param name="symbols">The compilation's task types.</param>
-    /// <param name="publicOnly">Only public twins: a twin to suggest to callers must be one they can call.</param>
-    public AsyncTwinFinder(AsyncSymbols symbols, bool publicOnly)
+    public AsyncTwinFinder(AsyncSymbols symbols)
     {
         _symbols = symbols;
-        _publicOnly = publicOnly;
         _find = Find;
     }
 
@@ -42,7 +38,7 @@ internal sealed class AsyncTwinFinder
             foreach (IMethodSymbol candidate in type.GetMembers(method.Name + "Async").OfType<IMethodSymbol>())
             {
                 if (candidate.IsStatic == method.IsStatic
-                    && (!_publicOnly || candidate.DeclaredAccessibility == Accessibility.Public)
+                    && candidate.DeclaredAccessibility == Accessibility.Public
                     && !candidate.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _symbols.Obsolete))
                     && _symbols.ReturnsTaskOf(candidate, method.ReturnType)
                     && SameParameters(method, candidate))

@@ -13,13 +13,8 @@ namespace Throttling.Analyzers.Infrastructure;
 internal sealed class DeliberateBlocking
 {
     private readonly AsyncSymbols _symbols;
-    private readonly AsyncTwinFinder _twins;
 
-    public DeliberateBlocking(AsyncSymbols symbols)
-    {
-        _symbols = symbols;
-        _twins = new AsyncTwinFinder(symbols, publicOnly: false);
-    }
+    public DeliberateBlocking(AsyncSymbols symbols) => _symbols = symbols;
 
     /// <summary>Whether blocking on <paramref name="task"/> at <paramref name="block"/> is the contract of <paramref name="member"/>.</summary>
     public bool IsContract(ISymbol member, IOperation block, IOperation task)
@@ -34,8 +29,24 @@ internal sealed class DeliberateBlocking
     }
 
     // Publish beside PublishAsync, ExecuteImpl beside ExecuteImplAsync, an explicit ITransaction.Execute beside ExecuteAsync.
+    // The pair is the evidence, whatever parameters the async half adds: a type that offers both offers the blocking one
+    // to callers that cannot await.
     private bool IsSynchronousHalf(IMethodSymbol method)
-        => _twins.TwinOf(method) is not null || method.ExplicitInterfaceImplementations.Any(implemented => _twins.TwinOf(implemented) is not null);
+        => HasAsyncNamesake(method) || method.ExplicitInterfaceImplementations.Any(HasAsyncNamesake);
+
+    private bool HasAsyncNamesake(IMethodSymbol method)
+    {
+        string name = method.Name + "Async";
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            if (type.GetMembers(name).OfType<IMethodSymbol>().Any(m => m.IsStatic == method.IsStatic && _symbols.IsTaskLike(m.ReturnType as INamedTypeSymbol)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool IsUncallable(IMethodSymbol method)
         => IsObsoleteError(method)
@@ -57,7 +68,9 @@ internal sealed class DeliberateBlocking
     {
         IParameterReferenceOperation => true,
         IArrayElementReferenceOperation element => OperationScope.Unwrap(element.ArrayReference) is IParameterReferenceOperation,
-        ILocalReferenceOperation local => IsLoopOverParameter(local),
+        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list } => OperationScope.Unwrap(list) is IParameterReferenceOperation,
+        ILocalReferenceOperation local => IsLoopOverParameter(local)
+            || (OperationScope.InitialValue(local.Local, local) is { } initial && OperationScope.Unwrap(initial) is not ILocalReferenceOperation && IsFromParameter(initial)),
         _ => false,
     };
 

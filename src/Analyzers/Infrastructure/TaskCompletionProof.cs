@@ -25,6 +25,13 @@ internal sealed class TaskCompletionProof
     private bool IsComplete(IOperation task, IOperation use, bool followCallers)
     {
         IOperation value = OperationScope.Unwrap(task);
+
+        // valueTask.Preserve() and valueTask.AsTask() complete when the task they wrap does.
+        if (value is IInvocationOperation { TargetMethod.Name: "Preserve" or "AsTask", Instance: { } wrapped } wrapping
+            && _symbols.IsTaskLike(wrapping.TargetMethod.ContainingType))
+        {
+            value = OperationScope.Unwrap(wrapped);
+        }
         if (IsCompletedByConstruction(value) || IsContinuationAntecedent(value) || IsFilteredToCompleted(value))
         {
             return true;

@@ -86,7 +86,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
             _symbols = symbols;
             _compilation = compilation;
             _proof = new TaskCompletionProof(symbols);
-            _twins = new AsyncTwinFinder(symbols, publicOnly: true);
+            _twins = new AsyncTwinFinder(symbols);
             _deliberate = new DeliberateBlocking(symbols);
             _io = new BlockingIoEvidence(compilation, options);
             _peers = new PeerSuppressions(compilation, PeerRuleIds);

@@ -539,10 +539,10 @@ public class DoNotBlockOnAsyncCodeTests
                 bool ITransaction.Execute() => ((ITransaction)this).ExecuteAsync().Result;
                 Task<bool> ITransaction.ExecuteAsync() => Task.FromResult(true);
 
-                private int ExecuteImpl(string sql) => ExecuteImplAsync(sql, default).Result;
-                private Task<int> ExecuteImplAsync(string sql, CancellationToken cancellationToken) => Task.FromResult(sql.Length);
+                private int ExecuteImpl(string sql) => ExecuteImplAsync(sql, null, default).Result;
+                private Task<int> ExecuteImplAsync(string sql, object? param, CancellationToken cancellationToken) => Task.FromResult(sql.Length);
 
-                public int NoTwin(string sql) => ExecuteImplAsync(sql, default).{|THR002:Result|};
+                public int NoTwin(string sql) => ExecuteImplAsync(sql, null, default).{|THR002:Result|};
             }
 
             internal sealed class Server : IServer
@@ -570,6 +570,11 @@ public class DoNotBlockOnAsyncCodeTests
                 public void WaitEach(Task[] tasks)
                 {
                     foreach (Task task in tasks) task.Wait(TimeoutMilliseconds);
+                    for (int i = 0; i < tasks.Length; i++)
+                    {
+                        var task = tasks[i];
+                        task.Wait(TimeoutMilliseconds);
+                    }
                 }
 
                 public void Unbounded(Task task) => task.{|THR002:Wait|}();
@@ -643,6 +648,17 @@ public class DoNotBlockOnAsyncCodeTests
                 {
                     Debug.Assert(task.IsCompleted);
                     return task.Result;
+                }
+
+                public T AssertedThenRetested(ValueTask<T> task)
+                {
+                    Debug.Assert(task.IsCompleted);
+                    if (task.IsCompleted)
+                    {
+                        return task.Result;
+                    }
+
+                    return task.Preserve().GetAwaiter().GetResult();
                 }
 
                 public void OnAttempt(Task<T> attempt)

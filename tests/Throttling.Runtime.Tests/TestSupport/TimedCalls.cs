@@ -50,6 +50,8 @@ internal sealed class TimedCalls(FakeTimeProvider clock)
 
     public async Task<int> Call(string method, TimeSpan length)
     {
+        // The timer exists before the end is published, so no step of the clock can pass it unseen.
+        Task done = Task.Delay(length, clock);
         DateTimeOffset end;
         lock (_sync)
         {
@@ -61,7 +63,7 @@ internal sealed class TimedCalls(FakeTimeProvider clock)
 
         try
         {
-            await Task.Delay(length, clock);
+            await done;
             return 0;
         }
         finally
@@ -79,6 +81,7 @@ internal sealed class TimedCalls(FakeTimeProvider clock)
         for (TimeSpan elapsed = TimeSpan.Zero; elapsed < duration; elapsed += step)
         {
             clock.Advance(step);
+            await Task.Yield();
             await Eventually.TrueAsync(() => NoneOverdue() && throttle.InFlight == Running, "every granted call was invoked, every finished one left");
         }
     }
