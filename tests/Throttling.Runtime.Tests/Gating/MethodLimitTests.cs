@@ -71,17 +71,23 @@ public class MethodLimitTests
         FakeTimeProvider clock = NewClock();
         var policy = new ThrottlingPolicy(
             "Serp",
-            rateLimits: new[] { new RateLimitPolicy(2, S(1)) },
-            methods: new[] { new MethodPolicy("SearchAsync", new[] { new RateLimitPolicy(5, S(1)) }) });
+            rateLimits: new[] { new RateLimitPolicy(4, S(1)) },
+            methods: new[] { new MethodPolicy("SearchAsync", new[] { new RateLimitPolicy(2, S(1)) }) });
         using var throttle = new ClientThrottle(policy, clock);
         var calls = new ControlledCalls<int>(clock);
 
+        // The method's own limit binds first: two searches, then the other method takes what the client's limit leaves.
         for (int i = 0; i < 3; i++)
         {
             _ = throttle.Gate("SearchAsync").RunAsync((calls, i), static s => s.calls.Call(s.i));
         }
 
-        Assert.Equal(2, calls.Started);
+        for (int i = 3; i < 7; i++)
+        {
+            _ = throttle.Gate("ExtractAsync").RunAsync((calls, i), static s => s.calls.Call(s.i));
+        }
+
+        Assert.Equal(new[] { 0, 1, 3, 4 }, calls.StartOrder);
     }
 
     [Fact]

@@ -181,15 +181,21 @@ public class SlotTests
     }
 
     [Fact]
-    public async Task Disposing_fails_the_waiting_calls()
+    public async Task Disposing_fails_the_waiting_calls_and_lets_the_running_one_finish()
     {
         var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
         var calls = new ControlledCalls<int>();
-        _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
+        Task<int> running = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
         Task<int> waiting = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
 
         throttle.Dispose();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting);
+        Assert.Equal(1, throttle.InFlight);
+        calls.Complete(0, 7);
+        Assert.Equal(7, await running);
+        Assert.Equal(0, throttle.InFlight);
+        Assert.Equal(0, throttle.Waiting);
+        Assert.Equal(1, calls.Started);
     }
 }
