@@ -71,8 +71,9 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
             var handledElsewhere = new StrongBox<bool>();
             var bodies = new ConcurrentDictionary<IOperation, BodyFacts>();
 
-            // Only invocations are watched everywhere; a body is read whole only once it makes an HttpClient call (or is a
-            // DelegatingHandler's), which keeps the rule off the hot path of literals and member accesses in all other code.
+            // Only invocations are watched everywhere; a body is read whole only once it makes an HttpClient call or belongs to
+            // a DelegatingHandler (whose SendAsync calls base.SendAsync), which keeps the rule off the hot path of literals
+            // and member accesses in all other code, and needs no per-body callback.
             start.RegisterOperationAction(
                 operation =>
                 {
@@ -82,15 +83,6 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
                     }
                 },
                 OperationKind.Invocation);
-            start.RegisterOperationBlockAction(block =>
-            {
-                if (symbols.Value is { } http
-                    && http.IsDelegatingHandler(block.OwningSymbol.ContainingType)
-                    && block.OperationBlocks.Any(body => BodyFacts.Of(body, http).HandlesTooManyRequests))
-                {
-                    handledElsewhere.Value = true;
-                }
-            });
             start.RegisterCompilationEndAction(end =>
             {
                 if (!handledElsewhere.Value)
@@ -119,16 +111,24 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!(ResponseMethods.Contains(method.Name) || CheckingMethods.Contains(method.Name)) || !symbols.IsHttpClientMethod(method))
+        INamedTypeSymbol? owner = context.ContainingSymbol.ContainingType;
+        if (symbols.IsDelegatingHandler(owner))
+        {
+            // A handler that looks at 429s handles them for every client.
+            if (bodies.GetOrAdd(RootOf(invocation), body => BodyFacts.Of(body, symbols)).HandlesTooManyRequests)
+            {
+                handledElsewhere.Value = true;
+            }
+
+            return;
+        }
+
+        if (!(ResponseMethods.Contains(method.Name) || CheckingMethods.Contains(method.Name)) || !symbols.IsHttpClientMethod(method)
+            || ThrottledTypes.IsThrottledClientOrImplementation(owner, symbols.Throttling))
         {
             return;
         }
 
-        INamedTypeSymbol? owner = context.ContainingSymbol.ContainingType;
-        if (symbols.IsDelegatingHandler(owner) || ThrottledTypes.IsThrottledClientOrImplementation(owner, symbols.Throttling))
-        {
-            return;
-        }
 
         if (IsHandledCentrally(context))
         {
