@@ -192,11 +192,14 @@ public abstract class TimedRateLimiter : RateLimiter
         }
     }
 
-    // Under _sync. All-or-nothing: every ledger is asked before any is charged. Zero permits ask whether one is there
-    // (RateLimiter's contract: AttemptAcquire(0) reports availability, AcquireAsync(0) waits for it) and take none.
+    // Zero permits ask whether one is there (RateLimiter's contract: AttemptAcquire(0) reports availability,
+    // AcquireAsync(0) waits for it) and take none; so readiness is always asked of at least one.
+    private static int PermitsToCheck(int permitCount) => Math.Max(permitCount, 1);
+
+    // Under _sync. All-or-nothing: every ledger is asked before any is charged.
     private bool TryTake(long now, int permitCount)
     {
-        if (PermitLedger.ReadyAtAll(_ledgers, now, Math.Max(permitCount, 1)) > now)
+        if (PermitLedger.ReadyAtAll(_ledgers, now, PermitsToCheck(permitCount)) > now)
         {
             return false;
         }
@@ -218,7 +221,7 @@ public abstract class TimedRateLimiter : RateLimiter
     private TimedLease Refuse(long now, int permitCount)
     {
         _failedLeases++;
-        long readyAt = PermitLedger.ReadyAtAll(_ledgers, now, Math.Max(permitCount, 1));
+        long readyAt = PermitLedger.ReadyAtAll(_ledgers, now, PermitsToCheck(permitCount));
         return TimedLease.Failed(readyAt == PermitLedger.Unknown ? null : TimeSpan.FromTicks(readyAt - now));
     }
 
@@ -297,7 +300,7 @@ public abstract class TimedRateLimiter : RateLimiter
             return;
         }
 
-        long readyAt = PermitLedger.ReadyAtAll(_ledgers, now, head.Permits);
+        long readyAt = PermitLedger.ReadyAtAll(_ledgers, now, PermitsToCheck(head.Permits));
         _timer ??= _clock.Time.CreateTimer(static state => ((TimedRateLimiter)state!).Grant(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timer.Change(Clock.DueTime(now, readyAt), Timeout.InfiniteTimeSpan);
     }

@@ -7,6 +7,7 @@ using static Throttling.Tests.Times;
 
 namespace Throttling.Tests.Gating;
 
+[Collection(Simulations.Name)]
 public class FaultInjectionTests
 {
     private const int Slots = 8;

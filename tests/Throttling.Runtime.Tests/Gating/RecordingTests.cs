@@ -7,6 +7,7 @@ namespace Throttling.Tests.Gating;
 /// When a start counts against a limit: from its invocation (not its grant), dated at its response or its recording cap,
 /// whichever is first; and a method's own limit costs it nothing but what the limit says.
 /// </summary>
+[Collection(Simulations.Name)]
 public class RecordingTests
 {
     [Fact]
