@@ -138,26 +138,8 @@ public class HandleTooManyRequestsTests
 
     [Fact]
     public Task Aspire_service_defaults_from_a_referenced_project_handle_it_when_that_project_uses_resilience()
-    {
-        var test = new CSharpAnalyzerTest<HandleTooManyRequestsAnalyzer, DefaultVerifier>
-        {
-            TestCode = Usings + """
-                public static class Program
-                {
-                    public static void Configure(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services.AddServiceDefaults();
-                }
-
-                public class Client(HttpClient http)
-                {
-                    public Task<string> Text(string url) => http.GetStringAsync(url);
-                }
-                """,
-            ReferenceAssemblies = TestReferences.Net80,
-        };
-        Verify<HandleTooManyRequestsAnalyzer>.Configure(test.TestState, withThrottling: false, withResilience: true);
-        ProjectState defaults = new("ServiceDefaults", LanguageNames.CSharp, "/ServiceDefaults/", "cs");
-        test.TestState.AdditionalProjects.Add(defaults.Name, defaults);
-        defaults.Sources.Add(("/ServiceDefaults/Extensions.cs", """
+        => AspireAsync(
+            """
             using Microsoft.Extensions.DependencyInjection;
 
             public static class Extensions
@@ -165,11 +147,8 @@ public class HandleTooManyRequestsTests
                 public static IServiceCollection AddServiceDefaults(this IServiceCollection services)
                     => services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
             }
-            """));
-        defaults.AdditionalReferences.AddRange(TestReferences.Resilience);
-        test.TestState.AdditionalProjectReferences.Add("ServiceDefaults");
-        return test.RunAsync();
-    }
+            """,
+            TestReferences.Resilience);
 
     [Fact]
     public Task A_method_named_AddServiceDefaults_without_resilience_handles_nothing()
@@ -196,38 +175,17 @@ public class HandleTooManyRequestsTests
 
     [Fact]
     public Task Aspire_service_defaults_count_when_the_resilience_package_reaches_this_compilation()
-    {
-        // A command-line build compiles against ServiceDefaults' reference assembly, which names no resilience package.
-        var test = new CSharpAnalyzerTest<HandleTooManyRequestsAnalyzer, DefaultVerifier>
-        {
-            TestCode = Usings + """
-                public static class Program
-                {
-                    public static void Configure(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services.AddServiceDefaults();
-                }
-
-                public class Client(HttpClient http)
-                {
-                    public Task<string> Text(string url) => http.GetStringAsync(url);
-                }
-                """,
-            ReferenceAssemblies = TestReferences.Net80,
-        };
-        Verify<HandleTooManyRequestsAnalyzer>.Configure(test.TestState, withThrottling: false, withResilience: true);
-        ProjectState defaults = new("ServiceDefaults", LanguageNames.CSharp, "/ServiceDefaults/", "cs");
-        defaults.Sources.Add(("/ServiceDefaults/Extensions.cs", """
+        => AspireAsync(
+            // A command-line build compiles against ServiceDefaults' reference assembly, which names no resilience package.
+            """
             using Microsoft.Extensions.DependencyInjection;
 
             public static class Extensions
             {
                 public static IServiceCollection AddServiceDefaults(this IServiceCollection services) => services;
             }
-            """));
-        defaults.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location));
-        test.TestState.AdditionalProjects.Add(defaults.Name, defaults);
-        test.TestState.AdditionalProjectReferences.Add("ServiceDefaults");
-        return test.RunAsync();
-    }
+            """,
+            new[] { MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location) });
 
     [Fact]
     public Task A_HEAD_probe_that_only_tests_success_is_not_flagged_and_one_that_enforces_it_is()
@@ -261,4 +219,32 @@ public class HandleTooManyRequestsTests
                 }
             }
             """);
+
+    // A service calling AddServiceDefaults() from a ServiceDefaults project with the given source and references; the
+    // service itself references the resilience package, as an Aspire service does through its defaults.
+    private static Task AspireAsync(string defaultsSource, IEnumerable<MetadataReference> defaultsReferences)
+    {
+        var test = new CSharpAnalyzerTest<HandleTooManyRequestsAnalyzer, DefaultVerifier>
+        {
+            TestCode = Usings + """
+                public static class Program
+                {
+                    public static void Configure(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services.AddServiceDefaults();
+                }
+
+                public class Client(HttpClient http)
+                {
+                    public Task<string> Text(string url) => http.GetStringAsync(url);
+                }
+                """,
+            ReferenceAssemblies = TestReferences.Net80,
+        };
+        Verify<HandleTooManyRequestsAnalyzer>.Configure(test.TestState, withThrottling: false, withResilience: true);
+        ProjectState defaults = new("ServiceDefaults", LanguageNames.CSharp, "/ServiceDefaults/", "cs");
+        defaults.Sources.Add(("/ServiceDefaults/Extensions.cs", defaultsSource));
+        defaults.AdditionalReferences.AddRange(defaultsReferences);
+        test.TestState.AdditionalProjects.Add(defaults.Name, defaults);
+        test.TestState.AdditionalProjectReferences.Add("ServiceDefaults");
+        return test.RunAsync();
+    }
 }
