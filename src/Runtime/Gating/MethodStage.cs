@@ -1,8 +1,9 @@
 namespace Throttling;
 
 /// <summary>
-/// The first stage a call of one method passes: the method's own rate limits, if it has any. A call reserves its
-/// permits here, then waits for a slot, and the permits are recorded when the call ends.
+/// Where the calls of one method wait, with that method's own rate limits (none for the client's default stage). A
+/// waiting call holds nothing; when it starts it takes a permit of each of these limits, with its slot and the client's
+/// permits.
 /// </summary>
 internal sealed class MethodStage
 {
