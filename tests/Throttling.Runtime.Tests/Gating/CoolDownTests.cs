@@ -54,4 +54,30 @@ public class CoolDownTests
 
         Assert.Equal(S(20), throttle.CoolDownRemaining);
     }
+
+    [Fact]
+    public async Task The_end_of_a_cool_down_releases_queued_starts_at_the_rate_the_limits_allow()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(10), new[] { new RateLimitPolicy(2, S(1)) }), clock);
+        var script = new ScriptedResponses(clock, new[] { Respond(TooMany(after: S(5))) }.Concat(Enumerable.Repeat(Ok(), 7)).ToArray());
+        Task<HttpResponseMessage> throttled = throttle.DefaultGate.RunAsync(script, static s => s.Call(), ServerThrottle.HttpResponse);
+        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(5), "the cool-down starts");
+        Task<HttpResponseMessage>[] queued = Enumerable.Range(0, 6)
+            .Select(_ => throttle.DefaultGate.RunAsync(script, static s => s.Call(), ServerThrottle.HttpResponse))
+            .ToArray();
+
+        // Every call answers at once, so only the window spaces the starts: two a second, not six at 5 s; the retry,
+        // queued last, goes last.
+        clock.Advance(S(5));
+        await Eventually.TrueAsync(() => script.Calls == 3, "two starts when the cool-down ends");
+        clock.Advance(S(1));
+        await Eventually.TrueAsync(() => script.Calls == 5, "two more a second later");
+        clock.Advance(S(1));
+        await Eventually.TrueAsync(() => script.Calls == 7, "two more");
+        clock.Advance(S(1));
+        await Task.WhenAll(queued.Append(throttled));
+
+        Assert.Equal(new[] { S(0), S(5), S(5), S(6), S(6), S(7), S(7), S(8) }, script.CallTimes);
+    }
 }
