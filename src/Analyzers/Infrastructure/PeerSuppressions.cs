@@ -35,7 +35,7 @@ internal sealed class PeerSuppressions
     }
 
     /// <summary>Whether a peer rule is suppressed for code at <paramref name="syntax"/> inside <paramref name="member"/>.</summary>
-    public bool Cover(ISymbol member, SyntaxNode syntax) => IsSuppressedByAttribute(member) || IsDisabledByPragma(syntax);
+    public bool Covers(ISymbol member, SyntaxNode syntax) => IsSuppressedByAttribute(member) || IsDisabledByPragma(syntax);
 
     private bool IsSuppressedByAttribute(ISymbol member)
     {

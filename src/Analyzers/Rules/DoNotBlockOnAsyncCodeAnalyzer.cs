@@ -208,7 +208,7 @@ public sealed class DoNotBlockOnAsyncCodeAnalyzer : DiagnosticAnalyzer
         private bool IsExempt(OperationAnalysisContext context, IOperation operation)
         {
             if (OperationScope.IsInsideNameOf(operation) || OperationScope.HasAncestor(operation, a => a is ILockOperation)
-                || _peers.Cover(context.ContainingSymbol, operation.Syntax))
+                || _peers.Covers(context.ContainingSymbol, operation.Syntax))
             {
                 return true;
             }
