@@ -161,11 +161,8 @@ internal sealed class BlockingIoEvidence
         return true;
     }
 
-    private static string NamespaceOf(ITypeSymbol type)
-        => type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty;
-
-    private static bool IsSameOrInside(string name, string outer)
-        => name.StartsWith(outer, StringComparison.Ordinal) && (name.Length == outer.Length || name[outer.Length] == '.');
+    private static string MetadataNameOf(ITypeSymbol type)
+        => type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + type.MetadataName : type.MetadataName;
 
     private static IEnumerable<ITypeSymbol> SelfBasesAndInterfaces(ITypeSymbol type)
     {
@@ -191,12 +188,12 @@ internal sealed class BlockingIoEvidence
     /// <summary>The types and namespaces a user listed in <see cref="BlockingTypesOption"/>.</summary>
     private sealed class UserTypes
     {
-        public static readonly UserTypes None = new(ImmutableHashSet<string>.Empty, ImmutableArray<string>.Empty);
+        public static readonly UserTypes None = new(ImmutableHashSet<string>.Empty, ImmutableArray<string[]>.Empty);
 
         private readonly ImmutableHashSet<string> _types;
-        private readonly ImmutableArray<string> _namespaces;
+        private readonly ImmutableArray<string[]> _namespaces;
 
-        private UserTypes(ImmutableHashSet<string> types, ImmutableArray<string> namespaces)
+        private UserTypes(ImmutableHashSet<string> types, ImmutableArray<string[]> namespaces)
         {
             _types = types;
             _namespaces = namespaces;
@@ -207,7 +204,7 @@ internal sealed class BlockingIoEvidence
             string[] entries = text.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Select(e => e.Trim()).Where(e => e.Length > 0).ToArray();
             return new UserTypes(
                 entries.Where(e => !e.EndsWith(".*", StringComparison.Ordinal)).ToImmutableHashSet(StringComparer.Ordinal),
-                entries.Where(e => e.EndsWith(".*", StringComparison.Ordinal)).Select(e => e.Substring(0, e.Length - 2)).ToImmutableArray());
+                entries.Where(e => e.EndsWith(".*", StringComparison.Ordinal)).Select(e => e.Substring(0, e.Length - 2).Split('.')).ToImmutableArray());
         }
 
         public bool Matches(ITypeSymbol type)
@@ -219,9 +216,7 @@ internal sealed class BlockingIoEvidence
 
             foreach (ITypeSymbol candidate in SelfBasesAndInterfaces(type))
             {
-                string ns = NamespaceOf(candidate);
-                string name = ns.Length == 0 ? candidate.MetadataName : ns + "." + candidate.MetadataName;
-                if (_types.Contains(name) || _namespaces.Any(n => IsSameOrInside(ns, n)))
+                if (_namespaces.Any(n => IsInside(candidate.ContainingNamespace, n)) || (!_types.IsEmpty && _types.Contains(MetadataNameOf(candidate))))
                 {
                     return true;
                 }

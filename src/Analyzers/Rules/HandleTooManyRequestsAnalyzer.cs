@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Throttling.Analyzers.Infrastructure;
+using Throttling.Roslyn;
 
 namespace Throttling.Analyzers.Rules;
 
@@ -150,7 +151,7 @@ public sealed class HandleTooManyRequestsAnalyzer : DiagnosticAnalyzer
             && (method.ReducedFrom ?? method).IsExtensionMethod
             && method.ContainingAssembly is { } assembly
             && (assembly.Modules.Any(m => m.ReferencedAssemblies.Any(r => ResilienceAssemblies.Contains(r.Name)))
-                || compilation.ExternalReferences.OfType<PortableExecutableReference>().Any(r => ResilienceAssemblies.Contains(System.IO.Path.GetFileNameWithoutExtension(r.FilePath) ?? string.Empty)));
+                || ResilienceAssemblies.Any(name => ExplicitReferences.Include(compilation, name)));
 
     private static bool IsHandledCentrally(OperationAnalysisContext context)
         => context.Options.AnalyzerConfigOptionsProvider.GetOptions(context.Operation.Syntax.SyntaxTree).TryGetValue(HandledCentrallyOption, out string? value)

@@ -275,7 +275,7 @@ public sealed class ClientThrottle : IDisposable
         lock (_sync)
         {
             long now = _clock.Now();
-            long ticket = _undated.Add(Saturate(now, _recordingCap), stage);
+            long ticket = AwaitDating(stage, now);
 
             // Waiters blocked on this reservation could not name a wake-up time; its cap is one.
             if (_waiting > 0 && !_disposed)
@@ -414,7 +414,7 @@ public sealed class ClientThrottle : IDisposable
     {
         lock (_sync)
         {
-            if (Dequeue(admission) || !admission.Task.IsCompleted || admission.Task.Status != TaskStatus.RanToCompletion)
+            if (Dequeue(admission) || admission.Task.Status != TaskStatus.RanToCompletion)
             {
                 return;
             }
@@ -454,7 +454,7 @@ public sealed class ClientThrottle : IDisposable
             return false;
         }
 
-        bool recorded = stage.Ledgers.Length != 0 || _ledgers.Length != 0;
+        bool recorded = IsRecorded(stage);
         if (recorded || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue)
         {
             long now = _clock.Now();
@@ -472,7 +472,7 @@ public sealed class ClientThrottle : IDisposable
             if (recorded)
             {
                 Reserve(stage, now);
-                ticket = _undated.Add(Saturate(now, _recordingCap), stage);
+                ticket = AwaitDating(stage, now);
             }
         }
 
@@ -543,7 +543,7 @@ public sealed class ClientThrottle : IDisposable
     private void Grant(Admission admission, long now)
     {
         admission.Stage.Queue.Remove(admission);
-        bool recorded = admission.Stage.Ledgers.Length != 0 || _ledgers.Length != 0;
+        bool recorded = IsRecorded(admission.Stage);
         if (recorded)
         {
             Reserve(admission.Stage, now);
@@ -573,16 +573,15 @@ public sealed class ClientThrottle : IDisposable
 
     private void Unreserve(MethodStage stage, long now)
     {
-        foreach (PermitLedger ledger in stage.Ledgers)
-        {
-            ledger.Unreserve(now, 1);
-        }
-
-        foreach (PermitLedger ledger in _ledgers)
-        {
-            ledger.Unreserve(now, 1);
-        }
+        PermitLedger.UnreserveOneInEach(stage.Ledgers, now);
+        PermitLedger.UnreserveOneInEach(_ledgers, now);
     }
+
+    // A call starts against rate limits when its method or its client has any.
+    private bool IsRecorded(MethodStage stage) => stage.Ledgers.Length != 0 || _ledgers.Length != 0;
+
+    // Under _sync: the call is invoked now, so its start must be dated by now + cap.
+    private long AwaitDating(MethodStage stage, long now) => _undated.Add(Saturate(now, _recordingCap), stage);
 
     private void Commit(MethodStage stage, long at)
     {

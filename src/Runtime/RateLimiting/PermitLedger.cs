@@ -71,6 +71,15 @@ internal abstract class PermitLedger
         }
     }
 
+    /// <summary>Gives back, in every ledger, the permit of a call that reserved one in each and will not start.</summary>
+    public static void UnreserveOneInEach(PermitLedger[] ledgers, long now)
+    {
+        foreach (PermitLedger ledger in ledgers)
+        {
+            ledger.Unreserve(now, 1);
+        }
+    }
+
     /// <summary>Records, in every ledger, the start of a call that reserved one permit in each.</summary>
     public static void CommitOneInEach(PermitLedger[] ledgers, long at)
     {

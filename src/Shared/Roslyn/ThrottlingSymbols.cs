@@ -74,22 +74,12 @@ internal sealed class ThrottlingSymbols
 
     /// <summary>
     /// The symbols, or null when the compilation does not reference the Throttling package, for the rules that have
-    /// nothing to check without it. Asked of the explicit references (a file or project named like the runtime), not of
-    /// the referenced assembly symbols or <c>References</c> (which includes <c>#r</c> directives): either binds every
-    /// reference from metadata, and a rule that stops here should not be the one that pays for that.
+    /// nothing to check without it (<see cref="ExplicitReferences"/>: cheap enough to ask first).
     /// </summary>
     public static ThrottlingSymbols? CreateIfReferenced(Compilation compilation)
-        => compilation.AssemblyName == KnownTypeNames.RuntimeAssembly || compilation.ExternalReferences.Any(IsRuntime)
+        => compilation.AssemblyName == KnownTypeNames.RuntimeAssembly || ExplicitReferences.Include(compilation, KnownTypeNames.RuntimeAssembly)
             ? new(compilation)
             : null;
-
-    private static bool IsRuntime(MetadataReference reference) => reference switch
-    {
-        CompilationReference project => project.Compilation.AssemblyName == KnownTypeNames.RuntimeAssembly,
-        PortableExecutableReference file => string.Equals(
-            System.IO.Path.GetFileNameWithoutExtension(file.FilePath), KnownTypeNames.RuntimeAssembly, System.StringComparison.OrdinalIgnoreCase),
-        _ => false,
-    };
 
     /// <summary>Whether <paramref name="type"/> carries <c>[Slots]</c> or <c>[RateLimit]</c>: a throttled client.</summary>
     public bool IsThrottledClient(INamedTypeSymbol type)
