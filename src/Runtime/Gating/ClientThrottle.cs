@@ -434,8 +434,7 @@ public sealed class ClientThrottle : IDisposable
     private PermitLedger[] CreateLedgers(IReadOnlyList<RateLimitPolicy> limits)
     {
         long now = _clock.Now();
-        long utcNow = _clock.Time.GetUtcNow().UtcTicks;
-        return limits.Select(l => PermitLedger.Create(l, now, utcNow)).ToArray();
+        return limits.Select(l => PermitLedger.Create(l, _clock, now)).ToArray();
     }
 
     private MethodStage AddStage(PermitLedger[] ledgers)

@@ -27,6 +27,9 @@ internal sealed class Clock
         return _isTickResolution ? timestamp : (long)(timestamp * _ticksPerTimestamp);
     }
 
+    /// <summary>UTC ticks minus clock ticks at <paramref name="now"/>: what aligns a clock tick to UTC.</summary>
+    public long UtcOffset(long now) => Time.GetUtcNow().UtcTicks - now;
+
     /// <summary>
     /// The longest a timer is armed for at once. Timers refuse due times past ~49.7 days (2^32 - 2 ms), and durations
     /// up to days are legal, so a longer wait is armed in steps: the timer fires, finds it early, and re-arms.

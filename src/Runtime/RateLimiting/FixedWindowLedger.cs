@@ -6,21 +6,28 @@ namespace Throttling;
 /// A fixed window: at most the permit limit per window, windows aligned to UTC multiples of their length, the way
 /// providers reset daily quotas at midnight UTC.
 /// </summary>
+/// <remarks>
+/// The ledger counts in monotonic ticks, so it re-reads the UTC offset of that clock once a second: after a wall-clock
+/// step (an NTP correction, a suspended VM) windows follow the corrected UTC. A step back never returns to an earlier
+/// window, whose permits are already spent: the current window then lasts longer, on the safe side.
+/// </remarks>
 internal sealed class FixedWindowLedger : PermitLedger
 {
+    private static readonly long RealignEvery = TimeSpan.TicksPerSecond;
+
+    private readonly Clock _clock;
     private readonly long _window;
-    private readonly long _utcOffset;
+    private long _utcOffset;
+    private long _nextRealign = long.MinValue;
     private long _windowIndex = long.MinValue;
     private int _started;
     private int _reserved;
 
-    /// <param name="policy">The limit.</param>
-    /// <param name="utcOffset">UTC ticks minus clock ticks, to align windows to UTC.</param>
-    public FixedWindowLedger(RateLimitPolicy policy, long utcOffset)
+    public FixedWindowLedger(RateLimitPolicy policy, Clock clock)
         : base(policy)
     {
+        _clock = clock;
         _window = policy.Window.Ticks;
-        _utcOffset = utcOffset;
     }
 
     public override long ReadyAt(long now, int permits)
@@ -57,12 +64,8 @@ internal sealed class FixedWindowLedger : PermitLedger
     public override void Commit(long at, int permits)
     {
         _reserved -= permits;
-        long index = FloorDiv(at + _utcOffset, _window);
-        if (index > _windowIndex)
-        {
-            Roll(at);
-        }
-
+        long index = WindowIndex(at);
+        MoveTo(index);
         if (index == _windowIndex)
         {
             _started += permits;
@@ -73,13 +76,25 @@ internal sealed class FixedWindowLedger : PermitLedger
 
     private void Roll(long now)
     {
-        long index = FloorDiv(now + _utcOffset, _window);
-        if (index != _windowIndex)
+        if (now >= _nextRealign)
+        {
+            _utcOffset = _clock.UtcOffset(now);
+            _nextRealign = now + RealignEvery;
+        }
+
+        MoveTo(WindowIndex(now));
+    }
+
+    private void MoveTo(long index)
+    {
+        if (index > _windowIndex)
         {
             _windowIndex = index;
             _started = 0;
         }
     }
+
+    private long WindowIndex(long tick) => FloorDiv(tick + _utcOffset, _window);
 
     private static long FloorDiv(long value, long divisor)
     {

@@ -41,11 +41,11 @@ internal abstract class PermitLedger
     public abstract void Unreserve(long now, int permits);
 
     /// <param name="policy">The limit.</param>
+    /// <param name="clock">The clock the ledger counts in; fixed windows also read its UTC offset.</param>
     /// <param name="now">Clock ticks now.</param>
-    /// <param name="utcTicksAtNow">UTC ticks now, to align fixed windows.</param>
-    public static PermitLedger Create(RateLimitPolicy policy, long now, long utcTicksAtNow) => policy.Kind switch
+    public static PermitLedger Create(RateLimitPolicy policy, Clock clock, long now) => policy.Kind switch
     {
-        RateLimitKind.FixedWindow => new FixedWindowLedger(policy, utcTicksAtNow - now),
+        RateLimitKind.FixedWindow => new FixedWindowLedger(policy, clock),
         RateLimitKind.TokenBucket => new TokenBucketLedger(policy, now),
         _ => new SlidingWindowLedger(policy),
     };

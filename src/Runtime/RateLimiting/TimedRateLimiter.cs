@@ -44,8 +44,7 @@ public abstract class TimedRateLimiter : RateLimiter
 
         _clock = new Clock(timeProvider ?? TimeProvider.System);
         long now = _clock.Now();
-        long utcNow = _clock.Time.GetUtcNow().UtcTicks;
-        _ledgers = policies.Select(p => PermitLedger.Create(p, now, utcNow)).ToArray();
+        _ledgers = policies.Select(p => PermitLedger.Create(p, _clock, now)).ToArray();
         _maxPermits = policies.Min(p => p.Permits);
         _longestWindow = policies.Max(p => p.Window.Ticks);
         _queueLimit = queueLimit;
