@@ -7,7 +7,7 @@ namespace Throttling.Benchmarks;
 public class ContentionBenchmarks
 {
     private const int Callers = 16;
-    private const int CallsPerCaller = 500;
+    private const int CallsPerCaller = 5_000;
 
     private SemaphoreSlim _semaphore = null!;
     private ClientThrottle _throttle = null!;

@@ -1,5 +1,5 @@
 using System;
-using System.Runtime.ExceptionServices;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -138,72 +138,142 @@ public sealed partial class CallGate
         return new ValueTask(RunAttemptsAsync(AsVoid(attempt.AsTask()), started, (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
     }
 
-    // The one retry loop every shape ends up in once a call has to wait, or has not completed at once.
+    // Where every shape ends up once a call has to wait, or has not completed at once: the first attempt. Only what
+    // that attempt needs lives across its awaits, so a waiting call costs one small task; a retry goes on elsewhere.
     // `ticket` belongs to `attempt` when one is passed in.
     private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task<TResult>? attempt, long ticket, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
-        // The server's last 429, kept until a retry is admitted: if the retry is rejected instead (queue full, MaxWait,
-        // server cool-down), the caller gets the answer the server gave, not a rejection of a call that did reach it.
-        ServerAnswer<TResult> throttled = default;
-        for (int retry = 0; ; retry++)
+        if (attempt is null)
         {
-            if (attempt is null)
+            // Awaited apart from Invoked, so that the state machine does not keep Client and Stage across the wait.
+            long entered = await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false);
+            ticket = Client.Invoked(Stage, entered);
+            attempt = Start(call, state);
+        }
+
+        await Settled(attempt);
+        TimeSpan delay;
+        ServerAnswer<TResult> throttled;
+        try
+        {
+            if (!IsRetried(attempt, 0, detector, out delay, out throttled))
             {
-                try
-                {
-                    ticket = Client.Invoked(Stage, await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false));
-                }
-                catch (ThrottlingRejectedException) when (throttled.IsSet)
-                {
-                    return throttled.Replay();
-                }
-
-                throttled.Release();
-                attempt = Start(call, state);
+                return attempt.GetAwaiter().GetResult();
             }
+        }
+        finally
+        {
+            Client.Exit(Stage, ticket);
+        }
 
-            TimeSpan delay = default;
+        // Awaited through the attempt's own variable and awaiter, so that the retry costs the state machine no field.
+        attempt = RetryAsync(throttled, delay, state, call, detector, cancellationToken);
+        await Settled(attempt);
+        return attempt.GetAwaiter().GetResult();
+    }
+
+    private async Task<TResult> RetryAsync<TState, TResult>(ServerAnswer<TResult> throttled, TimeSpan delay, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    {
+        for (int retry = 1; ; retry++)
+        {
+            await Client.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+
+            // The server's last 429 is kept until the retry is admitted: if the retry is rejected instead (queue full,
+            // MaxWait, server cool-down), the caller gets the answer the server gave, not a rejection of a call that
+            // did reach it.
+            long ticket;
             try
             {
-                TResult result = default!;
-                Exception? failure = null;
-                try
-                {
-                    result = await attempt.ConfigureAwait(false);
-                }
-                catch (Exception exception)
-                {
-                    failure = exception;
-                }
+                ticket = Client.Invoked(Stage, await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ThrottlingRejectedException)
+            {
+                return throttled.Replay();
+            }
 
-                // Deciding runs here, not in an exception filter, so that a failure of its own is not swallowed.
-                if (failure is not null)
+            throttled.Release();
+            Task<TResult> attempt = Start(call, state);
+            await Settled(attempt);
+            try
+            {
+                if (!IsRetried(attempt, retry, detector, out delay, out throttled))
                 {
-                    if (!Client.IsServerThrottle(failure, out RetryAfter thrown) || !Client.ShouldRetry(_backoff, retry, thrown, out delay))
-                    {
-                        ExceptionDispatchInfo.Capture(failure).Throw();
-                    }
-
-                    throttled = ServerAnswer<TResult>.Thrown(failure);
-                }
-                else if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
-                {
-                    return result;
-                }
-                else
-                {
-                    throttled = ServerAnswer<TResult>.Returned(result);
+                    return attempt.GetAwaiter().GetResult();
                 }
             }
             finally
             {
                 Client.Exit(Stage, ticket);
             }
-
-            attempt = null;
-            await Client.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // Whether a completed attempt was throttled and is retried after `delay`; otherwise the caller gets it as it is.
+    // Deciding runs here, not in an exception filter, so that a failure of its own is not swallowed.
+    private bool IsRetried<TResult>(Task<TResult> attempt, int retry, ThrottleDetector<TResult>? detector, out TimeSpan delay, out ServerAnswer<TResult> throttled)
+    {
+        delay = default;
+        throttled = default;
+        if (attempt.Status == TaskStatus.RanToCompletion)
+        {
+            TResult result = attempt.Result;
+            if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+            {
+                return false;
+            }
+
+            throttled = ServerAnswer<TResult>.Returned(result);
+            return true;
+        }
+
+        Exception failure = Failure(attempt);
+        if (!Client.IsServerThrottle(failure, out RetryAfter thrown) || !Client.ShouldRetry(_backoff, retry, thrown, out delay))
+        {
+            return false;
+        }
+
+        throttled = ServerAnswer<TResult>.Thrown(failure);
+        return true;
+    }
+
+    // The exception that awaiting a failed or cancelled attempt throws; read without a throw when it failed.
+    private static Exception Failure(Task attempt)
+    {
+        if (attempt.Exception is { } faulted)
+        {
+            return faulted.InnerExceptions[0];
+        }
+
+        try
+        {
+            attempt.GetAwaiter().GetResult();
+        }
+        catch (Exception exception)
+        {
+            return exception;
+        }
+
+        throw new InvalidOperationException("The attempt did not fail.");
+    }
+
+    // Waits for the attempt to end without throwing: its outcome is judged once it has.
+#if NET8_0_OR_GREATER
+    private static ConfiguredTaskAwaitable Settled(Task attempt) => attempt.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+#else
+    private static ConfiguredTaskAwaitable Settled(Task attempt) => SettleAsync(attempt).ConfigureAwait(false);
+
+    private static async Task SettleAsync(Task attempt)
+    {
+        try
+        {
+            await attempt.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Judged by the caller once the attempt has ended.
+        }
+    }
+#endif
 
     // A detector that throws fails the call, as a throwing call would; the caller frees the slot either way.
     private static bool IsThrottled<TResult>(ThrottleDetector<TResult>? detector, TResult result, out Exception? failure)

@@ -51,6 +51,7 @@ public sealed class ClientThrottle : IDisposable
     private readonly List<MethodStage> _stages = new();
     private readonly Dictionary<string, CallGate> _gates = new(StringComparer.Ordinal);
     private readonly UndatedStarts _undated = new();
+    private readonly AdmissionPool _admissions = new();
     private readonly long _recordingCap;
     private readonly ThrottlingMetrics? _metrics;
     private readonly ILogger _logger;
@@ -175,7 +176,7 @@ public sealed class ClientThrottle : IDisposable
 
             _disposed = true;
             _timer?.Dispose();
-            foreach (WaiterQueue<long> queue in _stages.Select(s => s.Queue))
+            foreach (WaiterQueue<Admission> queue in _stages.Select(s => s.Queue))
             {
                 while (queue.Head is Admission head)
                 {
@@ -189,7 +190,7 @@ public sealed class ClientThrottle : IDisposable
 
         foreach (Admission admission in abandoned)
         {
-            admission.TrySetException(new ObjectDisposedException(nameof(ClientThrottle), $"The throttle of {Name} was disposed while calls waited."));
+            admission.Fail(new ObjectDisposedException(nameof(ClientThrottle), $"The throttle of {Name} was disposed while calls waited."));
         }
     }
 
@@ -201,6 +202,14 @@ public sealed class ClientThrottle : IDisposable
     /// <param name="ticket">Names the call's start, to hand back to <see cref="Exit"/>; the caller invokes the call at once.</param>
     internal bool TryEnter(MethodStage stage, out long ticket)
     {
+        // Read without the lock: when callers already wait, this one would queue anyway, and EnterAsync decides again
+        // under the lock, so a stale read costs at most the slower path. Under contention it saves a lock round.
+        if (Volatile.Read(ref _waiting) != 0)
+        {
+            ticket = Unrecorded;
+            return false;
+        }
+
         lock (_sync)
         {
             return TryEnterNow(stage, out ticket);
@@ -208,18 +217,19 @@ public sealed class ClientThrottle : IDisposable
     }
 
     /// <summary>Waits for the call's turn: a slot, its method's limits and the client's, and no cool-down.</summary>
-    /// <returns>What to hand to <see cref="Invoked"/> right before the call is invoked.</returns>
-    internal async Task<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken)
+    /// <returns>What to hand to <see cref="Invoked"/> right before the call is invoked; awaited once.</returns>
+    internal ValueTask<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Admission? admission = null;
+        bool grantedAtOnce = false;
         RejectionReason rejection = RejectionReason.QueueFull;
         lock (_sync)
         {
             ThrowIfDisposed();
             if (TryEnterNow(stage, out long ticket))
             {
-                return ticket;
+                return new ValueTask<long>(ticket);
             }
 
             long now = _clock.Now();
@@ -229,10 +239,16 @@ public sealed class ClientThrottle : IDisposable
             }
             else if (_waiting < _queueLimit)
             {
-                admission = new Admission(this, stage, now, _sequence++);
+                admission = _admissions.Rent() ?? new Admission(this);
+                admission.Begin(stage, now, _sequence++);
                 stage.Queue.Enqueue(admission);
                 _waiting++;
                 Pump(now);
+                grantedAtOnce = admission.IsDone;
+                if (!grantedAtOnce)
+                {
+                    admission.Publishing();
+                }
             }
         }
 
@@ -241,23 +257,24 @@ public sealed class ClientThrottle : IDisposable
             throw Reject(rejection);
         }
 
-        using (admission)
+        if (grantedAtOnce)
         {
-            if (!admission.Task.IsCompleted)
-            {
-                try
-                {
-                    admission.Arm(_maxWait, _clock, cancellationToken);
-                }
-                catch
-                {
-                    Withdraw(admission);
-                    throw;
-                }
-            }
-
-            return await admission.Task.ConfigureAwait(false) == Unrecorded ? Unrecorded : Undated;
+            return admission.TakeInline();
         }
+
+        try
+        {
+            admission.Arm(_maxWait, _clock, cancellationToken);
+        }
+        catch
+        {
+            // Not reused: a grant that raced ahead may still publish to it.
+            admission.Disarm();
+            Withdraw(admission);
+            throw;
+        }
+
+        return admission.Wait;
     }
 
     /// <summary>
@@ -388,13 +405,16 @@ public sealed class ClientThrottle : IDisposable
 
         if (reason is { } rejection)
         {
-            admission.TrySetException(Reject(rejection));
+            admission.Fail(Reject(rejection));
         }
         else
         {
-            admission.TrySetCanceled(admission.CancellationToken);
+            admission.Cancel();
         }
     }
+
+    /// <summary>Keeps an admission whose caller has read its result, for the next call that has to wait.</summary>
+    internal void Recycle(Admission admission) => _admissions.Return(admission);
 
     // Under _sync: takes a waiter out of its queue; false when it was granted (or removed) already.
     private bool Dequeue(Admission admission)
@@ -414,7 +434,7 @@ public sealed class ClientThrottle : IDisposable
     {
         lock (_sync)
         {
-            if (Dequeue(admission) || admission.Task.Status != TaskStatus.RanToCompletion)
+            if (Dequeue(admission) || !admission.IsGranted)
             {
                 return;
             }
@@ -422,7 +442,7 @@ public sealed class ClientThrottle : IDisposable
             long now = _clock.Now();
             _slotsInUse--;
             _inFlight--;
-            if (admission.Task.Result != Unrecorded)
+            if (admission.Result != Unrecorded)
             {
                 Unreserve(admission.Stage, now);
             }
@@ -552,7 +572,7 @@ public sealed class ClientThrottle : IDisposable
         _slotsInUse++;
         _inFlight++;
         _metrics?.Waited(Name, TimeSpan.FromTicks(now - admission.EnqueuedAt));
-        admission.TrySetResult(recorded ? now : Unrecorded);
+        admission.Grant(recorded ? Undated : Unrecorded);
     }
 
     // Under _sync: starts whose cap has passed are dated at their cap, whether or not their calls still run.
@@ -597,7 +617,7 @@ public sealed class ClientThrottle : IDisposable
             {
                 stage.Queue.Remove(head);
                 _waiting--;
-                head.TrySetException(Reject(reason));
+                head.Fail(Reject(reason));
             }
         }
     }

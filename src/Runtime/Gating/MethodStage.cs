@@ -11,5 +11,5 @@ internal sealed class MethodStage
 
     public PermitLedger[] Ledgers { get; }
 
-    public WaiterQueue<long> Queue { get; } = new();
+    public WaiterQueue<Admission> Queue { get; } = new();
 }

@@ -1,22 +1,23 @@
+using System;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace Throttling;
 
 /// <summary>
-/// A caller waiting in a <see cref="WaiterQueue{TResult}"/>: its own task, plus the links that let it leave the queue
-/// in O(1) when it is cancelled. Only waiting callers allocate one.
+/// A caller waiting in a <see cref="WaiterQueue{TNode}"/> for its own task, and able to leave it in O(1) when it is
+/// cancelled. Only waiting callers allocate one.
 /// </summary>
-internal class Waiter<TResult> : TaskCompletionSource<TResult>
+internal class Waiter<TResult> : QueueNode<Waiter<TResult>>
 {
     // Continuations run on the thread pool: waiters are completed under locks.
-    public Waiter()
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-    }
+    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal Waiter<TResult>? Next { get; set; }
+    public Task<TResult> Task => _completion.Task;
 
-    internal Waiter<TResult>? Previous { get; set; }
+    public bool TrySetResult(TResult result) => _completion.TrySetResult(result);
 
-    internal WaiterQueue<TResult>? Queue { get; set; }
+    public bool TrySetException(Exception exception) => _completion.TrySetException(exception);
+
+    public bool TrySetCanceled(CancellationToken cancellationToken) => _completion.TrySetCanceled(cancellationToken);
 }

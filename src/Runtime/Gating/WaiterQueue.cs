@@ -1,15 +1,16 @@
 namespace Throttling;
 
 /// <summary>A first-in, first-out list of waiters whose members can also leave from the middle. Not thread-safe.</summary>
-internal sealed class WaiterQueue<TResult>
+internal sealed class WaiterQueue<TNode>
+    where TNode : QueueNode<TNode>
 {
-    private Waiter<TResult>? _tail;
+    private TNode? _tail;
 
-    public Waiter<TResult>? Head { get; private set; }
+    public TNode? Head { get; private set; }
 
     public bool IsEmpty => Head is null;
 
-    public void Enqueue(Waiter<TResult> waiter)
+    public void Enqueue(TNode waiter)
     {
         waiter.Queue = this;
         waiter.Previous = _tail;
@@ -27,7 +28,7 @@ internal sealed class WaiterQueue<TResult>
     }
 
     /// <summary>Takes <paramref name="waiter"/> out of this queue; false when it is not in it.</summary>
-    public bool Remove(Waiter<TResult> waiter)
+    public bool Remove(TNode waiter)
     {
         if (waiter.Queue != this)
         {

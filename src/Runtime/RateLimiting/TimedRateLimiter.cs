@@ -21,7 +21,7 @@ public abstract class TimedRateLimiter : RateLimiter
     private readonly int _maxPermits;
     private readonly long _longestWindow;
     private readonly int _queueLimit;
-    private readonly WaiterQueue<RateLimitLease> _queue = new();
+    private readonly WaiterQueue<Waiter<RateLimitLease>> _queue = new();
     private int _queuedPermits;
     private ITimer? _timer;
     private long _lastTake;

@@ -76,7 +76,7 @@ public class RecordingTests
         throttle.Exit(stage, first);
 
         // The second call is granted when the first permit returns, at 10.1 s, but its pool thread runs 2 s later.
-        Task<long> granted = throttle.EnterAsync(stage, CancellationToken.None);
+        Task<long> granted = throttle.EnterAsync(stage, CancellationToken.None).AsTask();
         clock.Advance(S(10));
         long entered = await granted;
         clock.Advance(S(2));
@@ -84,7 +84,7 @@ public class RecordingTests
 
         // Dated by its invocation at 12.1 s plus the 1 s cap: a third start waits until 23.1 s, not 21.1 s (timers are
         // armed in whole milliseconds, rounded up).
-        Task<long> third = throttle.EnterAsync(stage, CancellationToken.None);
+        Task<long> third = throttle.EnterAsync(stage, CancellationToken.None).AsTask();
         clock.Advance(S(11) - Ms(1));
         Assert.False(third.IsCompleted);
         clock.Advance(Ms(1));
