@@ -1,14 +1,18 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.RateLimiting;
 using Polly.Retry;
+using Refit;
 
 namespace Throttling.Workload.Approaches;
 
 /// <summary>
 /// A hand-built Polly v8 pipeline doing the same job: retry 429s honoring Retry-After, around a sliding-window rate
-/// limiter and a concurrency limiter set to the server's plan, both queueing instead of rejecting.
+/// limiter and a concurrency limiter set to the server's plan, both queueing instead of rejecting. It wraps the same
+/// Refit client, registered the same way as the throttled one, so that both pay for the same HTTP and JSON work and
+/// differ only in what bounds the calls.
 /// </summary>
 public sealed class PollyPipeline : IApproach
 {
@@ -24,41 +28,43 @@ public sealed class PollyPipeline : IApproach
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        ResiliencePipeline<HttpResponseMessage> pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        ResiliencePipeline pipeline = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = 5,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(200),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Headers.RetryAfter?.Delta),
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ApiException { StatusCode: HttpStatusCode.TooManyRequests }),
+                DelayGenerator = args => ValueTask.FromResult((args.Outcome.Exception as ApiException)?.Headers.RetryAfter?.Delta),
             })
             .AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => rate.AcquireAsync(1, args.Context.CancellationToken) })
             .AddConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = settings.Slots, QueueLimit = int.MaxValue })
             .Build();
-        counter.InnerHandler = HttpClients.Transport();
-        return new Client(new HttpClient(counter) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) }, pipeline, rate);
+
+        var services = new ServiceCollection();
+        services.AddRefitGeneratedClient<IItemsApi>()
+            .ConfigureHttpClient(c => c.BaseAddress = baseAddress)
+            .ConfigurePrimaryHttpMessageHandler(HttpClients.Transport)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => counter);
+        ServiceProvider provider = services.BuildServiceProvider();
+        return new Client(provider, provider.GetRequiredService<IItemsApi>(), pipeline, rate);
     }
 
-    private sealed class Client(HttpClient http, ResiliencePipeline<HttpResponseMessage> pipeline, RateLimiter rate) : IApproachClient
+    private sealed class Client(ServiceProvider provider, IItemsApi api, ResiliencePipeline pipeline, RateLimiter rate) : IApproachClient
     {
         public async Task<bool> CallAsync(string id, CancellationToken cancellationToken)
         {
             try
             {
-                using HttpResponseMessage response = await pipeline.ExecuteAsync(
-                    static (state, token) => new ValueTask<HttpResponseMessage>(state.http.GetAsync("items/" + state.id, token)),
-                    (http, id),
+                await pipeline.ExecuteAsync(
+                    static async (state, token) => await state.api.GetItemAsync(state.id, token).ConfigureAwait(false),
+                    (api, id),
                     cancellationToken).ConfigureAwait(false);
-                return response.IsSuccessStatusCode;
+                return true;
             }
-            catch (Exception exception) when (exception is HttpRequestException or RateLimiterRejectedException)
+            catch (Exception exception) when (exception is ApiException or HttpRequestException or RateLimiterRejectedException)
             {
                 return false;
             }
@@ -66,7 +72,7 @@ public sealed class PollyPipeline : IApproach
 
         public async ValueTask DisposeAsync()
         {
-            http.Dispose();
+            await provider.DisposeAsync().ConfigureAwait(false);
             await rate.DisposeAsync().ConfigureAwait(false);
         }
     }
