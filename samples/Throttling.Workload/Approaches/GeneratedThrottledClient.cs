@@ -24,11 +24,7 @@ public sealed class GeneratedThrottledClient : IApproach
             .Build();
 
         var services = new ServiceCollection();
-        services.AddRefitGeneratedClient<IItemsApi>()
-            .ConfigureHttpClient(c => c.BaseAddress = baseAddress)
-            .ConfigurePrimaryHttpMessageHandler(HttpClients.Transport)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(() => counter);
+        services.AddItemsApi(baseAddress, counter);
         services.AddThrottled<IItemsApi>();
         services.AddThrottling(configuration);
         ServiceProvider provider = services.BuildServiceProvider();

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Refit;
+
 namespace Throttling.Workload.Approaches;
 
 /// <summary>The transport every approach shares, so they differ only in what they put in front of it.</summary>
@@ -12,4 +15,12 @@ internal static class HttpClients
         MaxConnectionsPerServer = 256,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
+
+    /// <summary>The Refit client of the local API, as both the Polly and the Throttling approach register it.</summary>
+    public static IHttpClientBuilder AddItemsApi(this IServiceCollection services, Uri baseAddress, CallCounter counter)
+        => services.AddRefitGeneratedClient<IItemsApi>()
+            .ConfigureHttpClient(c => c.BaseAddress = baseAddress)
+            .ConfigurePrimaryHttpMessageHandler(Transport)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => counter);
 }

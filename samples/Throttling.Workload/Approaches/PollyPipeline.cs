@@ -43,11 +43,7 @@ public sealed class PollyPipeline : IApproach
             .Build();
 
         var services = new ServiceCollection();
-        services.AddRefitGeneratedClient<IItemsApi>()
-            .ConfigureHttpClient(c => c.BaseAddress = baseAddress)
-            .ConfigurePrimaryHttpMessageHandler(HttpClients.Transport)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(() => counter);
+        services.AddItemsApi(baseAddress, counter);
         ServiceProvider provider = services.BuildServiceProvider();
         return new Client(provider, provider.GetRequiredService<IItemsApi>(), pipeline, rate);
     }
