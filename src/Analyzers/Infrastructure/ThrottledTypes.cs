@@ -4,8 +4,9 @@ using Throttling.Roslyn;
 namespace Throttling.Analyzers.Infrastructure;
 
 /// <summary>
-/// Recognizes calls whose concurrency is already bounded by Throttling: through an interface with <c>[Slots]</c>, or a
-/// generated <c>Throttled{Name}</c> class.
+/// Recognizes calls whose concurrency is already bounded by Throttling: through an interface with <c>[Slots]</c>, or the
+/// generated <c>Throttled{Name}</c> class of one. Only slots bound concurrency: a client with rate limits alone bounds
+/// how many calls start per window, not how many are in flight, whichever of its two names the call goes through.
 /// </summary>
 internal static class ThrottledTypes
 {
@@ -18,13 +19,45 @@ internal static class ThrottledTypes
             return false;
         }
 
-        foreach (AttributeData attribute in named.OriginalDefinition.GetAttributes())
+        INamedTypeSymbol definition = named.OriginalDefinition;
+        if (HasSlots(definition, symbols))
+        {
+            return true;
+        }
+
+        if (!IsGenerated(definition, symbols))
+        {
+            return false;
+        }
+
+        foreach (INamedTypeSymbol decorated in definition.Interfaces)
+        {
+            if (HasSlots(decorated.OriginalDefinition, symbols))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasSlots(INamedTypeSymbol type, ThrottlingSymbols symbols)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
         {
             if (ThrottlingSymbols.Is(attribute, symbols.SlotsAttribute))
             {
                 return true;
             }
+        }
 
+        return false;
+    }
+
+    private static bool IsGenerated(INamedTypeSymbol type, ThrottlingSymbols symbols)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
             if (ThrottlingSymbols.Is(attribute, symbols.GeneratedCodeAttribute)
                 && attribute.ConstructorArguments.Length > 0
                 && attribute.ConstructorArguments[0].Value as string == GeneratorName)
@@ -44,7 +77,7 @@ internal static class ThrottledTypes
             return false;
         }
 
-        if (IsSlotBounded(type, symbols) || symbols.IsThrottledClient(type))
+        if (symbols.IsThrottledClient(type) || IsGenerated(type.OriginalDefinition, symbols))
         {
             return true;
         }

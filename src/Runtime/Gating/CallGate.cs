@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,6 +15,7 @@ namespace Throttling;
 /// completes, fails or is cancelled, and retries it while the server throttles it and the backoff allows. When retries
 /// run out the caller gets exactly what the server gave: the 429 response, or the original exception.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed partial class CallGate
 {
     private readonly BackoffPolicy _backoff;

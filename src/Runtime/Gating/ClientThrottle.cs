@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -99,7 +100,8 @@ public sealed class ClientThrottle : IDisposable
     /// <summary>The limits this budget enforces, configuration overrides included.</summary>
     public ThrottlingPolicy Policy { get; }
 
-    /// <summary>The gate of methods that add nothing to the client's policy.</summary>
+    /// <summary>The gate of methods that add nothing to the client's policy; generated code calls through it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public CallGate DefaultGate { get; }
 
     /// <summary>Calls running now.</summary>
@@ -143,6 +145,7 @@ public sealed class ClientThrottle : IDisposable
     /// The gate of the method that <paramref name="methodKey"/> names in <see cref="ThrottlingPolicy.Methods"/>; the
     /// <see cref="DefaultGate"/> when the policy has nothing for it.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public CallGate Gate(string methodKey)
     {
         if (!Policy.Methods.TryGetValue(methodKey, out MethodPolicy? method))

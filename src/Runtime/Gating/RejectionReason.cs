@@ -3,6 +3,9 @@ namespace Throttling;
 /// <summary>Why a throttled client refused to run a call.</summary>
 public enum RejectionReason
 {
+    /// <summary>No reason was given: the exception was not created by a throttled client.</summary>
+    Unspecified = 0,
+
     /// <summary>As many callers as the client's <c>QueueLimit</c> allows were already waiting.</summary>
     QueueFull = 1,
 

@@ -8,6 +8,28 @@ namespace Throttling;
 /// </summary>
 public sealed class ThrottlingRejectedException : Exception
 {
+    /// <summary>Creates the exception without a client or a reason.</summary>
+    public ThrottlingRejectedException()
+        : this(string.Empty, RejectionReason.Unspecified, "A throttled client rejected the call.")
+    {
+    }
+
+    /// <summary>Creates the exception without a client or a reason.</summary>
+    /// <param name="message">What happened.</param>
+    public ThrottlingRejectedException(string message)
+        : this(string.Empty, RejectionReason.Unspecified, message)
+    {
+    }
+
+    /// <summary>Creates the exception without a client or a reason.</summary>
+    /// <param name="message">What happened.</param>
+    /// <param name="innerException">What caused it.</param>
+    public ThrottlingRejectedException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        ClientName = string.Empty;
+    }
+
     /// <summary>Creates the exception.</summary>
     /// <param name="clientName">The client that refused the call.</param>
     /// <param name="reason">Why.</param>
@@ -19,7 +41,7 @@ public sealed class ThrottlingRejectedException : Exception
         Reason = reason;
     }
 
-    /// <summary>The client that refused the call.</summary>
+    /// <summary>The client that refused the call; empty when none was given.</summary>
     public string ClientName { get; }
 
     /// <summary>Why the call was refused.</summary>

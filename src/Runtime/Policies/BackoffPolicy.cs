@@ -44,7 +44,7 @@ public sealed class BackoffPolicy
     /// </summary>
     /// <param name="retry">The retry about to happen, counted from 0.</param>
     /// <param name="unitRandom">A number in [0, 1).</param>
-    public TimeSpan ComputeDelay(int retry, double unitRandom)
+    internal TimeSpan ComputeDelay(int retry, double unitRandom)
     {
         double ceiling = BaseDelay.Ticks * Math.Pow(2, Math.Min(retry, 62));
         double capped = Math.Min(ceiling, MaxDelay.Ticks);

@@ -49,8 +49,8 @@ public sealed class ClientThrottlingOptions
     /// </summary>
     public string? RecordingDelayCap { get; set; }
 
-    /// <summary>Whether any value is set.</summary>
-    public bool IsEmpty
+    /// <summary>Whether no value is set, so the attributes' policy stands as compiled.</summary>
+    internal bool IsEmpty
         => Slots is null && QueueLimit is null && MaxWait is null && RateLimits is null
             && MaxRetries is null && BaseDelay is null && MaxDelay is null && MaxRetryAfter is null && RecordingDelayCap is null;
 }

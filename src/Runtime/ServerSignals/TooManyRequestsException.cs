@@ -10,7 +10,22 @@ public class TooManyRequestsException : Exception
 {
     /// <summary>The server throttled the call without saying when to retry.</summary>
     public TooManyRequestsException()
-        : this(null)
+        : this((TimeSpan?)null)
+    {
+    }
+
+    /// <summary>The server throttled the call without saying when to retry.</summary>
+    /// <param name="message">What happened.</param>
+    public TooManyRequestsException(string? message)
+        : this(message, null)
+    {
+    }
+
+    /// <summary>The server throttled the call without saying when to retry.</summary>
+    /// <param name="message">What happened.</param>
+    /// <param name="innerException">What caused it.</param>
+    public TooManyRequestsException(string? message, Exception? innerException)
+        : base(message, innerException)
     {
     }
 

@@ -72,6 +72,33 @@ public class DoNotFanOutUnboundedTests
             """ + Client);
 
     [Fact]
+    public Task Only_slots_bound_a_fan_out_through_the_interface_or_its_generated_class_alike()
+        => Verify<DoNotFanOutUnboundedAnalyzer>.AnalyzerAsync(Usings + """
+            public class Crawler
+            {
+                public async Task Run(IThrottledApi slotted, ThrottledThrottledApi slottedClass, IRatedApi rated, ThrottledRatedApi ratedClass, IEnumerable<string> urls)
+                {
+                    await Task.WhenAll(urls.Select(u => slotted.FetchAsync(u)));
+                    await Task.WhenAll(urls.Select(u => slottedClass.FetchAsync(u)));
+
+                    // A rate limit bounds how many start per window, not how many are in flight.
+                    await {|THR001:Task.WhenAll(urls.Select(u => rated.FetchAsync(u)))|};
+                    await {|THR001:Task.WhenAll(urls.Select(u => ratedClass.FetchAsync(u)))|};
+                }
+            }
+
+            [Throttling.RateLimit(100, "1s")]
+            public interface IRatedApi { Task<string> FetchAsync(string url); }
+
+            // As the generator emits them.
+            [System.CodeDom.Compiler.GeneratedCode("Throttling.Generators", "1.0.0")]
+            public sealed class ThrottledThrottledApi : IThrottledApi { public Task<string> FetchAsync(string url) => Task.FromResult(url); }
+
+            [System.CodeDom.Compiler.GeneratedCode("Throttling.Generators", "1.0.0")]
+            public sealed class ThrottledRatedApi : IRatedApi { public Task<string> FetchAsync(string url) => Task.FromResult(url); }
+            """ + Client);
+
+    [Fact]
     public Task Bounded_or_gated_fan_out_and_tasks_from_elsewhere_are_not_flagged()
         => Verify<DoNotFanOutUnboundedAnalyzer>.AnalyzerAsync(Usings + """
             public class Crawler
