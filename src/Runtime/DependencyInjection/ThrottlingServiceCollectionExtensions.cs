@@ -30,7 +30,7 @@ public static class ThrottlingServiceCollectionExtensions
             throw new ArgumentNullException(nameof(services));
         }
 
-        ThrottledClientFactory<TClient>.GetRegistration();
+        ThrottlingPolicy compiled = ThrottledClientFactory<TClient>.GetRegistration().Policy;
         int index = FindLastIndex(services, typeof(TClient));
         if (index < 0)
         {
@@ -47,9 +47,34 @@ public static class ThrottlingServiceCollectionExtensions
         }
 
         AddThrottling(services);
+        services.AddSingleton(new ThrottledClientName(compiled.Name));
+        services.AddSingleton<IValidateOptions<ClientThrottlingOptions>>(new ClientThrottlingOptionsValidator(compiled));
+        services.AddOptions<ClientThrottlingOptions>(compiled.Name).ValidateOnStart();
         var decoration = new Decoration<TClient>(new object(), scope);
         services.Add(WithKey(original, decoration.InnerKey));
         services[index] = new ServiceDescriptor(typeof(TClient), decoration.Create, original.Lifetime);
+        return services;
+    }
+
+    /// <summary>
+    /// Decorates the existing registration of <typeparamref name="TClient"/> like <see cref="AddThrottled{TClient}(IServiceCollection, string?)"/>,
+    /// and overrides its compiled-in limits in code: <c>AddThrottled&lt;ISerpClient&gt;(o =&gt; o.Slots = 68)</c>. Applied
+    /// in registration order with the values read from configuration, so the later registration wins.
+    /// </summary>
+    /// <typeparam name="TClient">An interface carrying <see cref="SlotsAttribute"/> or <see cref="RateLimitAttribute"/>.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the values to override; checked at start-up.</param>
+    /// <param name="scope">Names a separate budget, such as one per API key; null shares the client's one budget.</param>
+    public static IServiceCollection AddThrottled<TClient>(this IServiceCollection services, Action<ClientThrottlingOptions> configure, string? scope = null)
+        where TClient : class
+    {
+        if (configure is null)
+        {
+            throw new ArgumentNullException(nameof(configure));
+        }
+
+        AddThrottled<TClient>(services, scope);
+        services.Configure(ThrottledClientFactory<TClient>.Policy.Name, configure);
         return services;
     }
 
@@ -73,7 +98,8 @@ public static class ThrottlingServiceCollectionExtensions
     /// <summary>
     /// Registers the <see cref="ThrottlingRegistry"/> and reads per-client overrides from the <c>Throttling</c> section of
     /// <paramref name="configuration"/>: <c>Throttling:SerpClient:Slots = 68</c> moves <c>ISerpClient</c> to 68 slots
-    /// without recompiling. Read when a client's budget is created (restart to apply changes).
+    /// without recompiling. Read when a client's budget is created (restart to apply changes), and checked at start-up:
+    /// a value out of range, or a section that names no client registered with <c>AddThrottled</c>, fails the start.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The application's configuration.</param>
@@ -85,6 +111,8 @@ public static class ThrottlingServiceCollectionExtensions
         }
 
         services.AddSingleton<IConfigureOptions<ClientThrottlingOptions>>(new ClientThrottlingConfiguration(configuration));
+        services.AddSingleton<IValidateOptions<ConfiguredClientsValidator.Sections>>(sp => new ConfiguredClientsValidator(configuration, sp.GetServices<ThrottledClientName>()));
+        services.AddOptions<ConfiguredClientsValidator.Sections>().ValidateOnStart();
         return services.AddThrottling();
     }
 

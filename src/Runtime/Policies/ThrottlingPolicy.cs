@@ -91,54 +91,6 @@ public sealed class ThrottlingPolicy
         return copy;
     }
 
-    /// <summary>
-    /// This policy with the values <paramref name="overrides"/> sets replacing the compiled-in ones: how a deployment
-    /// moves to a plan with more slots without recompiling.
-    /// </summary>
-    /// <exception cref="FormatException">A duration in <paramref name="overrides"/> is malformed.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A count in <paramref name="overrides"/> is out of range.</exception>
-    public ThrottlingPolicy With(ClientThrottlingOptions overrides)
-    {
-        if (overrides is null)
-        {
-            throw new ArgumentNullException(nameof(overrides));
-        }
-
-        string section = "Throttling:" + Name;
-        SlotPolicy? slots = Slots;
-        if (overrides.Slots is not null || overrides.QueueLimit is not null || overrides.MaxWait is not null)
-        {
-            int count = overrides.Slots ?? Slots?.Count
-                ?? throw new InvalidOperationException($"{section}: QueueLimit and MaxWait need Slots, and {Name} has none.");
-            slots = new SlotPolicy(
-                count,
-                overrides.QueueLimit ?? Slots?.QueueLimit ?? int.MaxValue,
-                overrides.MaxWait is { } maxWait ? Duration.Parse(maxWait, section + ":MaxWait") : Slots?.MaxWait);
-        }
-
-        IEnumerable<RateLimitPolicy> rateLimits = overrides.RateLimits is { } limits
-            ? limits.Select((limit, i) => limit.ToPolicy($"{section}:RateLimits:{i}"))
-            : RateLimits;
-
-        BackoffPolicy backoff = Backoff;
-        if (overrides.MaxRetries is not null || overrides.BaseDelay is not null || overrides.MaxDelay is not null || overrides.MaxRetryAfter is not null)
-        {
-            backoff = new BackoffPolicy(
-                overrides.MaxRetries ?? Backoff.MaxRetries,
-                ParseOr(overrides.BaseDelay, section + ":BaseDelay", Backoff.BaseDelay),
-                ParseOr(overrides.MaxDelay, section + ":MaxDelay", Backoff.MaxDelay),
-                ParseOr(overrides.MaxRetryAfter, section + ":MaxRetryAfter", Backoff.MaxRetryAfter));
-        }
-
-        ThrottlingPolicy configured = Copy(slots, rateLimits, backoff);
-        if (overrides.RecordingDelayCap is { } cap)
-        {
-            configured.RecordingDelayCap = Duration.Parse(cap, section + ":RecordingDelayCap");
-        }
-
-        return configured;
-    }
-
     private ThrottlingPolicy Copy(SlotPolicy? slots, IEnumerable<RateLimitPolicy> rateLimits, BackoffPolicy backoff)
         => new(Name, slots, rateLimits, backoff, _methods.Values, ExceptionDetector) { RecordingDelayCap = RecordingDelayCap };
 
@@ -162,7 +114,4 @@ public sealed class ThrottlingPolicy
             && RecordingDelayCap == other.RecordingDelayCap
             && _methods.Count == other._methods.Count
             && _methods.All(m => other._methods.TryGetValue(m.Key, out MethodPolicy? theirs) && m.Value.SetsSameLimitsAs(theirs));
-
-    private static TimeSpan ParseOr(string? text, string what, TimeSpan fallback)
-        => text is null ? fallback : Duration.Parse(text, what);
 }

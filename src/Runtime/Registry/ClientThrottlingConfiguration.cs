@@ -8,7 +8,8 @@ namespace Throttling;
 
 /// <summary>
 /// Reads <see cref="ClientThrottlingOptions"/> from configuration section <c>Throttling:&lt;ClientName&gt;</c> by hand:
-/// no reflection-based binder, so trimmed and AOT-compiled applications read it too.
+/// no reflection-based binder, so trimmed and AOT-compiled applications read it too. Durations are written as the
+/// attributes write them (<c>"30s"</c>); a malformed one fails with its path.
 /// </summary>
 internal sealed class ClientThrottlingConfiguration : IConfigureNamedOptions<ClientThrottlingOptions>
 {
@@ -31,12 +32,12 @@ internal sealed class ClientThrottlingConfiguration : IConfigureNamedOptions<Cli
         IConfigurationSection client = _throttling.GetSection(name);
         options.Slots = ReadInt(client, "Slots") ?? options.Slots;
         options.QueueLimit = ReadInt(client, "QueueLimit") ?? options.QueueLimit;
-        options.MaxWait = client["MaxWait"] ?? options.MaxWait;
+        options.MaxWait = ReadDuration(client, "MaxWait") ?? options.MaxWait;
         options.MaxRetries = ReadInt(client, "MaxRetries") ?? options.MaxRetries;
-        options.BaseDelay = client["BaseDelay"] ?? options.BaseDelay;
-        options.MaxDelay = client["MaxDelay"] ?? options.MaxDelay;
-        options.MaxRetryAfter = client["MaxRetryAfter"] ?? options.MaxRetryAfter;
-        options.RecordingDelayCap = client["RecordingDelayCap"] ?? options.RecordingDelayCap;
+        options.BaseDelay = ReadDuration(client, "BaseDelay") ?? options.BaseDelay;
+        options.MaxDelay = ReadDuration(client, "MaxDelay") ?? options.MaxDelay;
+        options.MaxRetryAfter = ReadDuration(client, "MaxRetryAfter") ?? options.MaxRetryAfter;
+        options.RecordingDelayCap = ReadDuration(client, "RecordingDelayCap") ?? options.RecordingDelayCap;
 
         IConfigurationSection[] limits = client.GetSection("RateLimits").GetChildren().ToArray();
         if (limits.Length != 0)
@@ -48,9 +49,12 @@ internal sealed class ClientThrottlingConfiguration : IConfigureNamedOptions<Cli
     private static RateLimitOptions ReadRateLimit(IConfigurationSection limit) => new()
     {
         Permits = ReadInt(limit, "Permits") ?? throw new FormatException($"{limit.Path}:Permits is required."),
-        Window = limit["Window"] ?? throw new FormatException($"{limit.Path}:Window is required."),
+        Window = ReadDuration(limit, "Window") ?? throw new FormatException($"{limit.Path}:Window is required."),
         Kind = limit["Kind"] is { } kind ? ParseKind(limit.Path + ":Kind", kind) : RateLimitKind.SlidingWindow,
     };
+
+    private static TimeSpan? ReadDuration(IConfigurationSection section, string key)
+        => section[key] is { } text ? Duration.Parse(text, $"{section.Path}:{key}") : null;
 
     private static int? ReadInt(IConfigurationSection section, string key)
     {

@@ -1,10 +1,13 @@
+using System;
 using System.Collections.Generic;
 
 namespace Throttling;
 
 /// <summary>
-/// Overrides of one client's compiled-in policy, bound from configuration section <c>Throttling:&lt;ClientName&gt;</c>
-/// (for <c>ISerpClient</c>, <c>Throttling:SerpClient</c>). Values left unset keep the attributes' values.
+/// Overrides of one client's compiled-in policy, named after the client: read from configuration section
+/// <c>Throttling:&lt;ClientName&gt;</c> (for <c>ISerpClient</c>, <c>Throttling:SerpClient</c>, durations written like
+/// <c>"30s"</c>) or set in code with <c>AddThrottled&lt;ISerpClient&gt;(o =&gt; o.Slots = 68)</c>. Values left unset keep
+/// the attributes' values; a value out of range fails at start-up with its configuration path.
 /// </summary>
 /// <example>
 /// <code>
@@ -25,8 +28,8 @@ public sealed class ClientThrottlingOptions
     /// <summary>Callers that may wait at once.</summary>
     public int? QueueLimit { get; set; }
 
-    /// <summary>The longest a call may wait for its turn, such as <c>"30s"</c>.</summary>
-    public string? MaxWait { get; set; }
+    /// <summary>The longest a call may wait for its turn.</summary>
+    public TimeSpan? MaxWait { get; set; }
 
     /// <summary>Replaces the client's rate limits (method limits stay as compiled).</summary>
     public IList<RateLimitOptions>? RateLimits { get; set; }
@@ -35,19 +38,18 @@ public sealed class ClientThrottlingOptions
     public int? MaxRetries { get; set; }
 
     /// <summary>The exponential backoff's first step.</summary>
-    public string? BaseDelay { get; set; }
+    public TimeSpan? BaseDelay { get; set; }
 
     /// <summary>The longest computed backoff delay.</summary>
-    public string? MaxDelay { get; set; }
+    public TimeSpan? MaxDelay { get; set; }
 
     /// <summary>The longest server Retry-After worth waiting for.</summary>
-    public string? MaxRetryAfter { get; set; }
+    public TimeSpan? MaxRetryAfter { get; set; }
 
     /// <summary>
-    /// The latest after a call is invoked that its start is dated, such as <c>"1s"</c>
-    /// (<see cref="ThrottlingPolicy.RecordingDelayCap"/>).
+    /// The latest after a call is invoked that its start is dated (<see cref="ThrottlingPolicy.RecordingDelayCap"/>).
     /// </summary>
-    public string? RecordingDelayCap { get; set; }
+    public TimeSpan? RecordingDelayCap { get; set; }
 
     /// <summary>Whether no value is set, so the attributes' policy stands as compiled.</summary>
     internal bool IsEmpty

@@ -85,7 +85,7 @@ public sealed class ThrottlingRegistry : IDisposable
                 return existing.Throttle;
             }
 
-            ThrottlingPolicy effective = _overrides?.Invoke(policy.Name) is { IsEmpty: false } overrides ? policy.With(overrides) : policy;
+            ThrottlingPolicy effective = _overrides?.Invoke(policy.Name) is { IsEmpty: false } overrides ? PolicyOverrides.Apply(policy, overrides) : policy;
             var throttle = new ClientThrottle(effective, scope, _time, _metrics, _loggerFactory?.CreateLogger("Throttling"));
             _clients.Add((policy.Name, scope), (policy, throttle));
             return throttle;

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Throttling.Tests.DependencyInjection;
@@ -94,6 +96,59 @@ public class AddThrottledTests
 
         Assert.Contains(typeof(IUndecoratedClient).FullName!, error.Message, StringComparison.Ordinal);
         Assert.Contains("[Slots] or [RateLimit]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Limits_set_in_code_override_the_attributes()
+    {
+        ServiceProvider services = new ServiceCollection()
+            .AddSingleton<IWeatherClient, Weather>()
+            .AddThrottled<IWeatherClient>(o =>
+            {
+                o.Slots = 5;
+                o.MaxWait = TimeSpan.FromSeconds(3);
+                o.RateLimits = new List<RateLimitOptions> { new() { Permits = 10, Window = TimeSpan.FromSeconds(1) } };
+            })
+            .BuildServiceProvider();
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+        ThrottlingPolicy policy = ((HandWrittenThrottledWeather)services.GetRequiredService<IWeatherClient>()).Throttle.Policy;
+
+        Assert.Equal(5, policy.Slots!.Count);
+        Assert.Equal(TimeSpan.FromSeconds(3), policy.Slots.MaxWait);
+        Assert.Equal("10 per 1s", Assert.Single(policy.RateLimits).ToString());
+    }
+
+    [Theory]
+    [InlineData("Throttling:WeatherClient:Slots", "0", "Throttling:WeatherClient:Slots is 0; it must be 1 or more.")]
+    [InlineData("Throttling:WeatherClient:QueueLimit", "-1", "Throttling:WeatherClient:QueueLimit is -1; it must be 0 or more.")]
+    [InlineData("Throttling:WeatherClient:MaxRetries", "-1", "Throttling:WeatherClient:MaxRetries is -1; it must be 0 or more.")]
+    [InlineData("Throttling:WeatherClent:Slots", "4", "Throttling:WeatherClent configures no throttled client of this application (registered with AddThrottled: WeatherClient)")]
+    public void A_bad_value_or_a_misspelled_client_fails_at_start_up_with_its_path(string key, string value, string expected)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        ServiceProvider services = new ServiceCollection()
+            .AddSingleton<IWeatherClient, Weather>()
+            .AddThrottled<IWeatherClient>()
+            .AddThrottling(configuration)
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_value_set_in_code_fails_at_start_up_too()
+    {
+        ServiceProvider services = new ServiceCollection()
+            .AddSingleton<IWeatherClient, Weather>()
+            .AddThrottled<IWeatherClient>(o => o.MaxWait = TimeSpan.Zero)
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Throttling:WeatherClient:MaxWait is 0; it must be positive.", error.Message, StringComparison.Ordinal);
     }
 
     private sealed class Weather : IWeatherClient

@@ -80,14 +80,16 @@ public class RegistryAndConfigurationTests
     [Theory]
     [InlineData("Throttling:SerpClient:MaxWait", "30 seconds", "Throttling:SerpClient:MaxWait")]
     [InlineData("Throttling:SerpClient:Slots", "many", "Throttling:SerpClient:Slots")]
-    [InlineData("Throttling:SerpClient:Slots", "0", "Slots must be at least 1")]
+    [InlineData("Throttling:SerpClient:Slots", "0", "Throttling:SerpClient:Slots is 0; it must be 1 or more.")]
+    [InlineData("Throttling:SerpClient:RateLimits:0:Permits", "0", "Throttling:SerpClient:RateLimits:0:Permits is 0; it must be 1 or more.")]
     [InlineData("Throttling:SerpClient:RateLimits:0:Window", "1w", "Throttling:SerpClient:RateLimits:0:Window")]
     public void Bad_configuration_fails_with_the_key_that_is_wrong(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
         if (key.Contains("RateLimits", StringComparison.Ordinal))
         {
-            settings["Throttling:SerpClient:RateLimits:0:Permits"] = "10";
+            settings.TryAdd("Throttling:SerpClient:RateLimits:0:Permits", "10");
+            settings.TryAdd("Throttling:SerpClient:RateLimits:0:Window", "1s");
         }
 
         Exception error = Record.Exception(() => ThrottleFrom(settings))!;

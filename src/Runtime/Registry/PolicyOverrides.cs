@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.Extensions.Options;
+
+namespace Throttling;
+
+/// <summary>
+/// Applies a client's <see cref="ClientThrottlingOptions"/> to its compiled-in policy: how a deployment moves to a plan
+/// with more slots without recompiling. Every value is checked first, and each error names the configuration path of
+/// the value and what is allowed, so that the start-up check and the registry say the same thing.
+/// </summary>
+internal static class PolicyOverrides
+{
+    /// <summary>What is wrong with <paramref name="overrides"/> for <paramref name="compiled"/>; empty when nothing is.</summary>
+    public static List<string> Check(ThrottlingPolicy compiled, ClientThrottlingOptions overrides)
+    {
+        string section = "Throttling:" + compiled.Name;
+        var errors = new List<string>();
+        if (overrides.Slots is { } slots && !LimitRules.IsValidCount(slots))
+        {
+            errors.Add($"{section}:Slots is {slots}; it must be 1 or more.");
+        }
+
+        if (overrides.QueueLimit is { } queueLimit && !LimitRules.IsValidQueueLimit(queueLimit))
+        {
+            errors.Add($"{section}:QueueLimit is {queueLimit}; it must be 0 or more.");
+        }
+
+        if ((overrides.QueueLimit is not null || overrides.MaxWait is not null) && overrides.Slots is null && compiled.Slots is null)
+        {
+            errors.Add($"{section}: QueueLimit and MaxWait need Slots, and {compiled.Name} has none; set {section}:Slots too.");
+        }
+
+        Positive(errors, section + ":MaxWait", overrides.MaxWait);
+        for (int i = 0; i < (overrides.RateLimits?.Count ?? 0); i++)
+        {
+            RateLimitOptions limit = overrides.RateLimits![i];
+            if (!LimitRules.IsValidCount(limit.Permits))
+            {
+                errors.Add($"{section}:RateLimits:{i}:Permits is {limit.Permits}; it must be 1 or more.");
+            }
+
+            Positive(errors, $"{section}:RateLimits:{i}:Window", limit.Window);
+            if (!LimitRules.IsValidKind((int)limit.Kind))
+            {
+                errors.Add($"{section}:RateLimits:{i}:Kind is {(int)limit.Kind}; use SlidingWindow, FixedWindow or TokenBucket.");
+            }
+        }
+
+        if (overrides.MaxRetries is { } retries && !LimitRules.IsValidRetryCount(retries))
+        {
+            errors.Add($"{section}:MaxRetries is {retries}; it must be 0 or more.");
+        }
+
+        Positive(errors, section + ":BaseDelay", overrides.BaseDelay);
+        Positive(errors, section + ":MaxDelay", overrides.MaxDelay);
+        Positive(errors, section + ":MaxRetryAfter", overrides.MaxRetryAfter);
+        if (overrides.RecordingDelayCap < TimeSpan.Zero)
+        {
+            errors.Add($"{section}:RecordingDelayCap is {Show(overrides.RecordingDelayCap.Value)}; it must be zero or more.");
+        }
+
+        return errors;
+    }
+
+    /// <summary><paramref name="compiled"/> with the values <paramref name="overrides"/> sets replacing its own.</summary>
+    /// <exception cref="OptionsValidationException">A value is out of range; the message names its configuration path.</exception>
+    public static ThrottlingPolicy Apply(ThrottlingPolicy compiled, ClientThrottlingOptions overrides)
+    {
+        List<string> errors = Check(compiled, overrides);
+        if (errors.Count != 0)
+        {
+            throw new OptionsValidationException(compiled.Name, typeof(ClientThrottlingOptions), errors);
+        }
+
+        SlotPolicy? slots = compiled.Slots;
+        if (overrides.Slots is not null || overrides.QueueLimit is not null || overrides.MaxWait is not null)
+        {
+            slots = new SlotPolicy(
+                overrides.Slots ?? compiled.Slots!.Count,
+                overrides.QueueLimit ?? compiled.Slots?.QueueLimit ?? int.MaxValue,
+                overrides.MaxWait ?? compiled.Slots?.MaxWait);
+        }
+
+        IEnumerable<RateLimitPolicy> rateLimits = overrides.RateLimits is { } limits
+            ? limits.Select(limit => new RateLimitPolicy(limit.Permits, limit.Window, limit.Kind))
+            : compiled.RateLimits;
+
+        BackoffPolicy backoff = compiled.Backoff;
+        if (overrides.MaxRetries is not null || overrides.BaseDelay is not null || overrides.MaxDelay is not null || overrides.MaxRetryAfter is not null)
+        {
+            backoff = new BackoffPolicy(
+                overrides.MaxRetries ?? backoff.MaxRetries,
+                overrides.BaseDelay ?? backoff.BaseDelay,
+                overrides.MaxDelay ?? backoff.MaxDelay,
+                overrides.MaxRetryAfter ?? backoff.MaxRetryAfter);
+        }
+
+        var configured = new ThrottlingPolicy(compiled.Name, slots, rateLimits, backoff, compiled.Methods.Values, compiled.ExceptionDetector);
+        return configured.WithRecordingDelayCap(overrides.RecordingDelayCap ?? compiled.RecordingDelayCap);
+    }
+
+    private static void Positive(List<string> errors, string path, TimeSpan? value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{path} is {Show(value.Value)}; it must be positive.");
+        }
+    }
+
+    private static string Show(TimeSpan value) => value == TimeSpan.Zero ? "0" : Duration.Format(value);
+}
