@@ -4,7 +4,7 @@ namespace Throttling;
 
 /// <summary>
 /// The bookkeeping of one rate limit, as a state machine over ticks: no locks, no timers, no waiting. Its owner
-/// (a <see cref="TimedRateLimiter"/>, or a client's <see cref="ClientThrottle"/>) serializes every call under its lock.
+/// (a <see cref="RateLimiting.TimedRateLimiter"/>, or a client's <see cref="ClientThrottle"/>) serializes every call under its lock.
 /// </summary>
 /// <remarks>
 /// Besides taking permits for starts that happen now, a ledger can <em>reserve</em> permits (for a call waiting for a

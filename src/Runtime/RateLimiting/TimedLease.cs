@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.RateLimiting;
 
-namespace Throttling;
+namespace Throttling.RateLimiting;
 
 /// <summary>The leases of <see cref="TimedRateLimiter"/>: permits are spent by starting, so disposing returns nothing.</summary>
 internal sealed class TimedLease : RateLimitLease

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 
-namespace Throttling;
+namespace Throttling.RateLimiting;
 
 /// <summary>
 /// The base of this library's <see cref="RateLimiter"/>s: every one runs on an injected <see cref="TimeProvider"/>
@@ -29,30 +29,26 @@ public abstract class TimedRateLimiter : RateLimiter
     private long _failedLeases;
     private bool _disposed;
 
-    private protected TimedRateLimiter(IEnumerable<RateLimitPolicy> limits, int queueLimit, TimeProvider? timeProvider)
+    // `policies` is the limiter's own copy, checked by the derived class's options.
+    private protected TimedRateLimiter(RateLimitPolicy[] policies, TimedRateLimiterOptions options)
     {
-        if (queueLimit < 0)
+        if (!LimitRules.IsValidQueueLimit(options.QueueLimit))
         {
-            throw new ArgumentOutOfRangeException(nameof(queueLimit), queueLimit, "The queue limit must be 0 or more.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.QueueLimit, "QueueLimit must be 0 or more.");
         }
 
-        RateLimitPolicy[] policies = limits?.ToArray() ?? throw new ArgumentNullException(nameof(limits));
-        if (policies.Length == 0)
-        {
-            throw new ArgumentException("A rate limiter needs at least one limit.", nameof(limits));
-        }
-
-        _clock = new Clock(timeProvider ?? TimeProvider.System);
+        _clock = new Clock(options.TimeProvider ?? TimeProvider.System);
         long now = _clock.Now();
         _ledgers = policies.Select(p => PermitLedger.Create(p, _clock, now)).ToArray();
         _maxPermits = policies.Min(p => p.Permits);
         _longestWindow = policies.Max(p => p.Window.Ticks);
-        _queueLimit = queueLimit;
+        _queueLimit = options.QueueLimit;
+        Limits = Array.AsReadOnly(policies);
         _lastTake = now - _longestWindow;
     }
 
     /// <summary>The limits this limiter enforces together.</summary>
-    public IReadOnlyList<RateLimitPolicy> Limits => _ledgers.Select(l => l.Policy).ToArray();
+    public IReadOnlyList<RateLimitPolicy> Limits { get; }
 
     /// <inheritdoc />
     public override TimeSpan? IdleDuration

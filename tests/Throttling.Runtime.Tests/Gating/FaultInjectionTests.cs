@@ -93,7 +93,7 @@ public class FaultInjectionTests
 
         // Rate limits, as the server counts arrivals: the client's sliding window over every attempt, and the method's
         // fixed UTC-second windows over its own.
-        Assert.InRange(SlidingWindowLimiterTests.MaxStartsInAnyWindow(attempts.Select(a => a.Start).ToList(), S(1)), ClientPermits * 9 / 10, ClientPermits);
+        Assert.InRange(ExactSlidingWindowLimiterTests.MaxStartsInAnyWindow(attempts.Select(a => a.Start).ToList(), S(1)), ClientPermits * 9 / 10, ClientPermits);
         Assert.InRange(attempts.Where(a => a.Method == "Search").GroupBy(a => (long)a.Start.TotalSeconds).Max(g => g.Count()), SearchPermits * 9 / 10, SearchPermits);
 
         // Nobody is sent into a server that said "not before then".

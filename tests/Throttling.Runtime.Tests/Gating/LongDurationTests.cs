@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using static Throttling.Tests.Times;
+using Throttling.RateLimiting;
 
 namespace Throttling.Tests.Gating;
 
@@ -55,7 +56,7 @@ public class LongDurationTests
     public async Task A_limiter_with_a_sixty_day_window_arms_its_timer_in_steps()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(1, SixtyDays, timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 1, Window = SixtyDays, TimeProvider = clock });
         Assert.True(limiter.AttemptAcquire().IsAcquired);
 
         ValueTask<System.Threading.RateLimiting.RateLimitLease> next = limiter.AcquireAsync();

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using static Throttling.Tests.Times;
+using Throttling.RateLimiting;
 
 namespace Throttling.Tests.RateLimiting;
 
@@ -10,7 +11,7 @@ public class FixedWindowAndTokenBucketTests
     public void Fixed_windows_are_aligned_to_UTC_multiples_of_their_length()
     {
         var clock = new FakeTimeProvider(Start + S(30));
-        using var limiter = new FixedWindowLimiter(2, TimeSpan.FromMinutes(1), timeProvider: clock);
+        using var limiter = new UtcFixedWindowLimiter(new() { PermitLimit = 2, Window = TimeSpan.FromMinutes(1), TimeProvider = clock });
 
         Assert.True(limiter.AttemptAcquire(2).IsAcquired);
         RateLimitLease refused = limiter.AttemptAcquire();
@@ -28,7 +29,7 @@ public class FixedWindowAndTokenBucketTests
     public void A_day_window_restarts_at_midnight_UTC()
     {
         var clock = new FakeTimeProvider(Start + TimeSpan.FromHours(23));
-        using var limiter = new FixedWindowLimiter(1, TimeSpan.FromDays(1), timeProvider: clock);
+        using var limiter = new UtcFixedWindowLimiter(new() { PermitLimit = 1, Window = TimeSpan.FromDays(1), TimeProvider = clock });
         limiter.AttemptAcquire();
 
         limiter.AttemptAcquire().TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter);
@@ -40,7 +41,7 @@ public class FixedWindowAndTokenBucketTests
     public void A_wall_clock_step_forward_moves_the_window_end_to_the_corrected_UTC()
     {
         var clock = new SteppedWallClock(Start + S(30));
-        using var limiter = new FixedWindowLimiter(2, TimeSpan.FromMinutes(1), timeProvider: clock);
+        using var limiter = new UtcFixedWindowLimiter(new() { PermitLimit = 2, Window = TimeSpan.FromMinutes(1), TimeProvider = clock });
         Assert.True(limiter.AttemptAcquire(2).IsAcquired);
 
         clock.StepWallClock(S(20));
@@ -56,7 +57,7 @@ public class FixedWindowAndTokenBucketTests
     public void A_wall_clock_step_back_does_not_return_to_a_window_whose_permits_are_spent()
     {
         var clock = new SteppedWallClock(Start + S(65));
-        using var limiter = new FixedWindowLimiter(2, TimeSpan.FromMinutes(1), timeProvider: clock);
+        using var limiter = new UtcFixedWindowLimiter(new() { PermitLimit = 2, Window = TimeSpan.FromMinutes(1), TimeProvider = clock });
         Assert.True(limiter.AttemptAcquire(2).IsAcquired);
 
         clock.StepWallClock(-S(20));
@@ -99,7 +100,7 @@ public class FixedWindowAndTokenBucketTests
     public void A_token_bucket_bursts_to_its_size_then_refills_evenly()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new TokenBucketLimiter(10, S(1), timeProvider: clock);
+        using var limiter = new SmoothTokenBucketLimiter(new() { PermitLimit = 10, Window = S(1), TimeProvider = clock });
 
         Assert.True(limiter.AttemptAcquire(10).IsAcquired);
         RateLimitLease refused = limiter.AttemptAcquire();
@@ -119,7 +120,7 @@ public class FixedWindowAndTokenBucketTests
     public void A_token_bucket_counts_odd_rates_exactly()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new TokenBucketLimiter(3, S(1), timeProvider: clock);
+        using var limiter = new SmoothTokenBucketLimiter(new() { PermitLimit = 3, Window = S(1), TimeProvider = clock });
         limiter.AttemptAcquire(3);
         int granted = 0;
         for (int ms = 1; ms <= 1000; ms++)

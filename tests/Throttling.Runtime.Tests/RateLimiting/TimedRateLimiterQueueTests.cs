@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using static Throttling.Tests.Times;
+using Throttling.RateLimiting;
 
 namespace Throttling.Tests.RateLimiting;
 
@@ -10,7 +11,7 @@ public class TimedRateLimiterQueueTests
     public async Task Waiters_are_granted_first_in_first_out_the_moment_permits_return()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(1, S(1), timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 1, Window = S(1), TimeProvider = clock });
         limiter.AttemptAcquire();
 
         Task<RateLimitLease> first = limiter.AcquireAsync().AsTask();
@@ -30,7 +31,7 @@ public class TimedRateLimiterQueueTests
     public void A_waiter_that_asks_for_more_is_not_overtaken()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(2, S(1), timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 2, Window = S(1), TimeProvider = clock });
         limiter.AttemptAcquire();
         Task<RateLimitLease> big = limiter.AcquireAsync(2).AsTask();
 
@@ -43,7 +44,7 @@ public class TimedRateLimiterQueueTests
     public async Task A_cancelled_waiter_leaves_the_queue_at_once()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(1, S(1), queueLimit: 1, timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 1, Window = S(1), QueueLimit = 1, TimeProvider = clock });
         limiter.AttemptAcquire();
         using var cancel = new CancellationTokenSource();
         Task<RateLimitLease> cancelled = limiter.AcquireAsync(1, cancel.Token).AsTask();
@@ -63,7 +64,7 @@ public class TimedRateLimiterQueueTests
     public async Task A_full_queue_refuses_with_the_exact_RetryAfter()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(1, S(1), queueLimit: 1, timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 1, Window = S(1), QueueLimit = 1, TimeProvider = clock });
         limiter.AttemptAcquire();
         _ = limiter.AcquireAsync().AsTask();
 
@@ -79,7 +80,7 @@ public class TimedRateLimiterQueueTests
     public async Task Disposing_fails_the_waiters()
     {
         FakeTimeProvider clock = NewClock();
-        var limiter = new SlidingWindowLimiter(1, S(1), timeProvider: clock);
+        var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 1, Window = S(1), TimeProvider = clock });
         limiter.AttemptAcquire();
         Task<RateLimitLease> waiting = limiter.AcquireAsync().AsTask();
 
@@ -92,7 +93,7 @@ public class TimedRateLimiterQueueTests
     [Fact]
     public void Asking_for_more_than_the_limit_is_an_argument_error()
     {
-        using var limiter = new SlidingWindowLimiter(2, S(1), timeProvider: NewClock());
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 2, Window = S(1), TimeProvider = NewClock() });
         Assert.Throws<ArgumentOutOfRangeException>(() => limiter.AttemptAcquire(3));
     }
 
@@ -100,7 +101,7 @@ public class TimedRateLimiterQueueTests
     public void IdleDuration_counts_from_when_the_last_permit_came_back()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(1, S(1), timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 1, Window = S(1), TimeProvider = clock });
         limiter.AttemptAcquire();
         Assert.Null(limiter.IdleDuration);
 

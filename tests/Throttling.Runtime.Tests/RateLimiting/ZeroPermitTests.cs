@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using static Throttling.Tests.Times;
+using Throttling.RateLimiting;
 
 namespace Throttling.Tests.RateLimiting;
 
@@ -16,9 +17,9 @@ public class ZeroPermitTests
         FakeTimeProvider clock = NewClock();
         using RateLimiter limiter = kind switch
         {
-            "sliding" => new SlidingWindowLimiter(1, S(10), timeProvider: clock),
-            "fixed" => new FixedWindowLimiter(1, S(10), timeProvider: clock),
-            _ => new TokenBucketLimiter(1, S(10), timeProvider: clock),
+            "sliding" => new ExactSlidingWindowLimiter(new() { PermitLimit = 1, Window = S(10), TimeProvider = clock }),
+            "fixed" => new UtcFixedWindowLimiter(new() { PermitLimit = 1, Window = S(10), TimeProvider = clock }),
+            _ => new SmoothTokenBucketLimiter(new() { PermitLimit = 1, Window = S(10), TimeProvider = clock }),
         };
 
         Assert.True(limiter.AttemptAcquire(0).IsAcquired);

@@ -1,18 +1,17 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using static Throttling.Tests.Times;
+using Throttling.RateLimiting;
 
 namespace Throttling.Tests.RateLimiting;
 
-public class CompositeRateLimiterTests
+public class StackedRateLimiterTests
 {
     [Fact]
     public void A_refusal_by_one_limit_spends_nothing_of_the_others()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new CompositeRateLimiter(
-            new[] { new RateLimitPolicy(5, S(10)), new RateLimitPolicy(2, S(1), RateLimitKind.FixedWindow) },
-            timeProvider: clock);
+        using var limiter = new StackedRateLimiter(new() { Limits = { new RateLimitPolicy(5, S(10)), new RateLimitPolicy(2, S(1), RateLimitKind.FixedWindow) }, TimeProvider = clock });
 
         int granted = Enumerable.Range(0, 5).Count(_ => limiter.AttemptAcquire().IsAcquired);
         Assert.Equal(2, granted);
@@ -42,7 +41,7 @@ public class CompositeRateLimiterTests
         Assert.False(chained.AttemptAcquire(0).IsAcquired);
 
         FakeTimeProvider clock = NewClock();
-        using var ours = new CompositeRateLimiter(new[] { new RateLimitPolicy(5, S(10), RateLimitKind.FixedWindow), new RateLimitPolicy(2, S(1), RateLimitKind.FixedWindow) }, timeProvider: clock);
+        using var ours = new StackedRateLimiter(new() { Limits = { new RateLimitPolicy(5, S(10), RateLimitKind.FixedWindow), new RateLimitPolicy(2, S(1), RateLimitKind.FixedWindow) }, TimeProvider = clock });
         Assert.Equal(2, Enumerable.Range(0, 5).Count(_ => ours.AttemptAcquire().IsAcquired));
         clock.Advance(S(1));
         Assert.True(ours.AttemptAcquire().IsAcquired);
@@ -52,7 +51,7 @@ public class CompositeRateLimiterTests
     public void RetryAfter_is_the_latest_of_the_limits()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new CompositeRateLimiter(new[] { new RateLimitPolicy(1, S(1)), new RateLimitPolicy(2, S(60)) }, timeProvider: clock);
+        using var limiter = new StackedRateLimiter(new() { Limits = { new RateLimitPolicy(1, S(1)), new RateLimitPolicy(2, S(60)) }, TimeProvider = clock });
         limiter.AttemptAcquire();
         clock.Advance(S(1));
         limiter.AttemptAcquire();

@@ -1,16 +1,17 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using static Throttling.Tests.Times;
+using Throttling.RateLimiting;
 
 namespace Throttling.Tests.RateLimiting;
 
-public class SlidingWindowLimiterTests
+public class ExactSlidingWindowLimiterTests
 {
     [Fact]
     public void A_permit_returns_exactly_one_window_after_it_was_taken()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(3, S(1), timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 3, Window = S(1), TimeProvider = clock });
 
         Assert.True(limiter.AttemptAcquire().IsAcquired);
         clock.Advance(Ms(400));
@@ -32,7 +33,7 @@ public class SlidingWindowLimiterTests
     public void RetryAfter_for_several_permits_waits_for_enough_of_them()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(3, S(1), timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = 3, Window = S(1), TimeProvider = clock });
         limiter.AttemptAcquire();
         clock.Advance(Ms(100));
         limiter.AttemptAcquire();
@@ -78,7 +79,7 @@ public class SlidingWindowLimiterTests
         Assert.Equal(8, MaxStartsInAnyWindow(bclStarts, S(1)));
 
         FakeTimeProvider clock = NewClock();
-        using var ours = new SlidingWindowLimiter(4, S(1), timeProvider: clock);
+        using var ours = new ExactSlidingWindowLimiter(new() { PermitLimit = 4, Window = S(1), TimeProvider = clock });
         var ourStarts = new List<TimeSpan>();
         clock.Advance(Ms(490));
         while (ourStarts.Count < 8)
@@ -116,7 +117,7 @@ public class SlidingWindowLimiterTests
         int permits = random.Next(1, 6);
         TimeSpan window = Ms(random.Next(20, 300));
         FakeTimeProvider clock = NewClock();
-        using var limiter = new SlidingWindowLimiter(permits, window, timeProvider: clock);
+        using var limiter = new ExactSlidingWindowLimiter(new() { PermitLimit = permits, Window = window, TimeProvider = clock });
 
         var arrivals = new List<TimeSpan>();
         TimeSpan at = TimeSpan.Zero;
