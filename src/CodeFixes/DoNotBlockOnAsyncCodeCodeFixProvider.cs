@@ -42,7 +42,7 @@ public sealed class DoNotBlockOnAsyncCodeCodeFixProvider : CodeFixProvider
             }
 
             context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => Replace(context.Document, rewrite.Old, rewrite.New, ct), equivalenceKey: Title),
+                CodeAction.Create(Title, ct => Imports.ReplaceAsync(context.Document, rewrite.Old, rewrite.New.WithAdditionalAnnotations(Simplifier.Annotation), ct), equivalenceKey: Title),
                 diagnostic);
         }
     }
@@ -95,11 +95,5 @@ public sealed class DoNotBlockOnAsyncCodeCodeFixProvider : CodeFixProvider
             : SyntaxFactory.IdentifierName(twin);
         InvocationExpressionSyntax renamed = call.ReplaceNode(simple, asyncName.WithTriviaFrom(simple));
         return (call, AsyncContext.Await(renamed, call));
-    }
-
-    private static async Task<Document> Replace(Document document, SyntaxNode old, SyntaxNode replacement, CancellationToken cancellationToken)
-    {
-        SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        return await Imports.WithRootAsync(document, root.ReplaceNode(old, replacement.WithAdditionalAnnotations(Simplifier.Annotation)), cancellationToken).ConfigureAwait(false);
     }
 }

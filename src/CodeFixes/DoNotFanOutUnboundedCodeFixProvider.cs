@@ -56,7 +56,7 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
             if (model.Compilation.GetTypeByMetadataName("Throttling.FanOut") is not null)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create(FanOutTitle, ct => Replace(context.Document, whenAll, FanOutCall(projection).WithTriviaFrom(whenAll), ct), equivalenceKey: FanOutTitle),
+                    CodeAction.Create(FanOutTitle, ct => Imports.ReplaceAsync(context.Document, whenAll, FanOutCall(projection).WithTriviaFrom(whenAll), ct), equivalenceKey: FanOutTitle),
                     diagnostic);
             }
             else if (whenAll.Parent is AwaitExpressionSyntax { Parent: ExpressionStatementSyntax }
@@ -64,7 +64,7 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
                 && ParallelBody(projection.Selector) is { } body)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create(ParallelTitle, ct => Replace(context.Document, whenAll, ParallelCall(projection.Source, body).WithTriviaFrom(whenAll), ct), equivalenceKey: ParallelTitle),
+                    CodeAction.Create(ParallelTitle, ct => Imports.ReplaceAsync(context.Document, whenAll, ParallelCall(projection.Source, body).WithTriviaFrom(whenAll), ct), equivalenceKey: ParallelTitle),
                     diagnostic);
             }
         }
@@ -127,12 +127,6 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
 
     private static LiteralExpressionSyntax Literal(int value)
         => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
-
-    private static async Task<Document> Replace(Document document, SyntaxNode old, SyntaxNode replacement, CancellationToken cancellationToken)
-    {
-        SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        return await Imports.WithRootAsync(document, root.ReplaceNode(old, replacement), cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>The items and selector of <c>Task.WhenAll(items.Select(selector)[.ToList()])</c>.</summary>
     private sealed class Projection

@@ -13,4 +13,11 @@ internal static class Imports
 {
     public static async Task<Document> WithRootAsync(Document document, SyntaxNode root, CancellationToken cancellationToken)
         => await Microsoft.CodeAnalysis.Editing.ImportAdder.AddImportsAsync(document.WithSyntaxRoot(root), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The document with <paramref name="old"/> replaced, and the usings its replacement needs added.</summary>
+    public static async Task<Document> ReplaceAsync(Document document, SyntaxNode old, SyntaxNode replacement, CancellationToken cancellationToken)
+    {
+        SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        return await WithRootAsync(document, root.ReplaceNode(old, replacement), cancellationToken).ConfigureAwait(false);
+    }
 }

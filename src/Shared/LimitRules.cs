@@ -15,6 +15,12 @@ internal static class LimitRules
     /// <summary>Zero retries is meaningful: honor cool-downs but hand every 429 straight back.</summary>
     public static bool IsValidRetryCount(int value) => value >= 0;
 
-    /// <summary>The values of <c>RateLimitKind</c>: SlidingWindow (0), FixedWindow (1) and TokenBucket (2).</summary>
-    public static bool IsValidKind(int value) => value is >= 0 and <= 2;
+    /// <summary>The names of <c>RateLimitKind</c>'s values, by value: the one list the generator, the analyzers and configuration read.</summary>
+    public static readonly string[] KindNames = { "SlidingWindow", "FixedWindow", "TokenBucket" };
+
+    /// <summary>The kinds, as an error message offers them.</summary>
+    public static readonly string KindChoices = string.Join(", ", KindNames, 0, KindNames.Length - 1) + " or " + KindNames[KindNames.Length - 1];
+
+    /// <summary>Whether <paramref name="value"/> is a value of <c>RateLimitKind</c>.</summary>
+    public static bool IsValidKind(int value) => value >= 0 && value < KindNames.Length;
 }

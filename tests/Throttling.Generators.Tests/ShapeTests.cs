@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Throttling.Generators.Tests;
@@ -242,6 +243,35 @@ public class ShapeTests
 
         Assert.Empty(RunAt(LanguageVersion.CSharp8).HintNames);
         Assert.Equal(new[] { "N.ThrottledClient.g.cs" }, RunAt(LanguageVersion.CSharp9).HintNames);
+    }
+
+    [Fact]
+    public void A_library_that_vendors_an_internal_copy_of_a_known_type_does_not_hide_the_real_one()
+    {
+        // Two definitions of Refit.ApiException (Refit's, and one a library compiled in as internal) make
+        // Compilation.GetTypeByMetadataName return null; the user's code sees exactly one, and so must the generator.
+        CSharpCompilation vendoring = CSharpCompilation.Create(
+            "Vendoring",
+            new[] { CSharpSyntaxTree.ParseText("namespace Refit { internal sealed class ApiException : System.Exception { } }") },
+            Basic.Reference.Assemblies.Net100.References.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        CSharpCompilation user = GeneratorHarness.Compilation(
+            new[]
+            {
+                """
+                namespace N;
+                [Throttling.Slots(2)]
+                public interface IClient { System.Threading.Tasks.Task RunAsync(); }
+                """,
+            },
+            withRefit: true,
+            withGrpc: false).AddReferences(vendoring.ToMetadataReference());
+        Assert.Null(user.GetTypeByMetadataName("Refit.ApiException"));
+
+        GeneratorRun run = GeneratorHarness.Run(user);
+
+        run.AssertCompilesCleanly();
+        Assert.Contains("case global::Refit.ApiException api:", run.Source("N.ThrottledClient.g.cs"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Throttling.Roslyn;
 
 namespace Throttling.Analyzers.Infrastructure;
 
@@ -9,31 +10,31 @@ internal sealed class AsyncSymbols
     private AsyncSymbols(Compilation compilation, INamedTypeSymbol task)
     {
         Task = task;
-        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
-        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-        Obsolete = compilation.GetTypeByMetadataName("System.ObsoleteAttribute");
-        TaskStatus = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskStatus");
-        Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
-        Debug = compilation.GetTypeByMetadataName("System.Diagnostics.Debug");
-        WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
-        ManualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
-        CountdownEvent = compilation.GetTypeByMetadataName("System.Threading.CountdownEvent");
-        Barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
-        Console = compilation.GetTypeByMetadataName("System.Console");
+        TaskOfT = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        CancellationToken = compilation.GetBestTypeByMetadataName("System.Threading.CancellationToken");
+        Thread = compilation.GetBestTypeByMetadataName("System.Threading.Thread");
+        Obsolete = compilation.GetBestTypeByMetadataName("System.ObsoleteAttribute");
+        TaskStatus = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.TaskStatus");
+        Enumerable = compilation.GetBestTypeByMetadataName("System.Linq.Enumerable");
+        TimeSpan = compilation.GetBestTypeByMetadataName("System.TimeSpan");
+        Debug = compilation.GetBestTypeByMetadataName("System.Diagnostics.Debug");
+        WaitHandle = compilation.GetBestTypeByMetadataName("System.Threading.WaitHandle");
+        ManualResetEventSlim = compilation.GetBestTypeByMetadataName("System.Threading.ManualResetEventSlim");
+        CountdownEvent = compilation.GetBestTypeByMetadataName("System.Threading.CountdownEvent");
+        Barrier = compilation.GetBestTypeByMetadataName("System.Threading.Barrier");
+        Console = compilation.GetBestTypeByMetadataName("System.Console");
         Awaiters = new[]
         {
-            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.TaskAwaiter"),
-            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.TaskAwaiter`1"),
-            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ValueTaskAwaiter"),
-            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ValueTaskAwaiter`1"),
-            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter"),
-            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter"),
-            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter"),
-            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter"),
+            compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.TaskAwaiter"),
+            compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.TaskAwaiter`1"),
+            compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.ValueTaskAwaiter"),
+            compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.ValueTaskAwaiter`1"),
+            compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter"),
+            compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter"),
+            compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter"),
+            compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter"),
         };
     }
 
@@ -72,7 +73,7 @@ internal sealed class AsyncSymbols
     private INamedTypeSymbol?[] Awaiters { get; }
 
     public static AsyncSymbols? Create(Compilation compilation)
-        => compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is { } task ? new AsyncSymbols(compilation, task) : null;
+        => compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task") is { } task ? new AsyncSymbols(compilation, task) : null;
 
     /// <summary>Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;.</summary>
     public bool IsTaskLike(INamedTypeSymbol? type)

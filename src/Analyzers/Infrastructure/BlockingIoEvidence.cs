@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Throttling.Roslyn;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -183,7 +184,7 @@ internal sealed class BlockingIoEvidence
             : UserTypes.None;
 
     private static ImmutableArray<INamedTypeSymbol> Resolve(Compilation compilation, ImmutableArray<string> names)
-        => names.Select(compilation.GetTypeByMetadataName).Where(t => t is not null).Select(t => t!).ToImmutableArray();
+        => names.Select(compilation.GetBestTypeByMetadataName).Where(t => t is not null).Select(t => t!).ToImmutableArray();
 
     /// <summary>The types and namespaces a user listed in <see cref="BlockingTypesOption"/>.</summary>
     private sealed class UserTypes

@@ -18,13 +18,13 @@ internal sealed class HttpSymbols
     {
         HttpClient = httpClient;
         Response = response;
-        _httpStatusCode = compilation.GetTypeByMetadataName("System.Net.HttpStatusCode");
-        _responseHeaders = compilation.GetTypeByMetadataName("System.Net.Http.Headers.HttpResponseHeaders");
-        _delegatingHandler = compilation.GetTypeByMetadataName("System.Net.Http.DelegatingHandler");
-        _resilienceExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ResilienceHttpClientBuilderExtensions");
-        _pollyExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.PollyHttpClientBuilderExtensions");
-        _tooManyRequestsException = compilation.GetTypeByMetadataName("Throttling.TooManyRequestsException");
-        _httpMethod = compilation.GetTypeByMetadataName("System.Net.Http.HttpMethod");
+        _httpStatusCode = compilation.GetBestTypeByMetadataName("System.Net.HttpStatusCode");
+        _responseHeaders = compilation.GetBestTypeByMetadataName("System.Net.Http.Headers.HttpResponseHeaders");
+        _delegatingHandler = compilation.GetBestTypeByMetadataName("System.Net.Http.DelegatingHandler");
+        _resilienceExtensions = compilation.GetBestTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ResilienceHttpClientBuilderExtensions");
+        _pollyExtensions = compilation.GetBestTypeByMetadataName("Microsoft.Extensions.DependencyInjection.PollyHttpClientBuilderExtensions");
+        _tooManyRequestsException = compilation.GetBestTypeByMetadataName("Throttling.TooManyRequestsException");
+        _httpMethod = compilation.GetBestTypeByMetadataName("System.Net.Http.HttpMethod");
         Throttling = ThrottlingSymbols.Create(compilation);
     }
 
@@ -35,8 +35,8 @@ internal sealed class HttpSymbols
     public ThrottlingSymbols Throttling { get; }
 
     public static HttpSymbols? Create(Compilation compilation)
-        => compilation.GetTypeByMetadataName("System.Net.Http.HttpClient") is { } client
-            && compilation.GetTypeByMetadataName("System.Net.Http.HttpResponseMessage") is { } response
+        => compilation.GetBestTypeByMetadataName("System.Net.Http.HttpClient") is { } client
+            && compilation.GetBestTypeByMetadataName("System.Net.Http.HttpResponseMessage") is { } response
             ? new HttpSymbols(compilation, client, response)
             : null;
 

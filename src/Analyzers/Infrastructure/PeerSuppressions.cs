@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Throttling.Roslyn;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -24,7 +25,7 @@ internal sealed class PeerSuppressions
     public PeerSuppressions(Compilation compilation, params string[] peerIds)
     {
         _peerIds = peerIds.ToImmutableHashSet(StringComparer.OrdinalIgnoreCase);
-        _suppressMessage = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.SuppressMessageAttribute");
+        _suppressMessage = compilation.GetBestTypeByMetadataName("System.Diagnostics.CodeAnalysis.SuppressMessageAttribute");
         _assemblyTargets = compilation.Assembly.GetAttributes()
             .Where(NamesPeer)
             .Select(a => a.NamedArguments.FirstOrDefault(n => n.Key == "Target").Value.Value as string)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Throttling.Roslyn;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -129,8 +130,8 @@ public sealed class DoNotPassAsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnaly
         private INamedTypeSymbol? Object { get; }
 
         public static VoidDelegateSymbols Create(Compilation compilation) => new(
-            compilation.GetTypeByMetadataName("System.Threading.SendOrPostCallback"),
-            compilation.GetTypeByMetadataName("System.Exception"),
+            compilation.GetBestTypeByMetadataName("System.Threading.SendOrPostCallback"),
+            compilation.GetBestTypeByMetadataName("System.Exception"),
             compilation.GetSpecialType(SpecialType.System_Object));
 
         // catch, catch (Exception) and catch (Exception e); a bare catch reports its type as object.

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Throttling.Roslyn;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Throttling.Analyzers.Infrastructure;
@@ -154,8 +155,8 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
         public INamedTypeSymbol? Random { get; }
 
         public static RetrySymbols? Create(Compilation compilation)
-            => HttpSymbols.Create(compilation) is { } http && compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is { } task
-                ? new RetrySymbols(http, task, compilation.GetTypeByMetadataName("System.Threading.Thread"), compilation.GetTypeByMetadataName("System.Random"))
+            => HttpSymbols.Create(compilation) is { } http && compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task") is { } task
+                ? new RetrySymbols(http, task, compilation.GetBestTypeByMetadataName("System.Threading.Thread"), compilation.GetBestTypeByMetadataName("System.Random"))
                 : null;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Throttling.Roslyn;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Throttling.Analyzers.Infrastructure;
@@ -326,11 +327,11 @@ public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
 
         public static GateSymbols? Create(Compilation compilation)
         {
-            INamedTypeSymbol? semaphore = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-            INamedTypeSymbol? limiter = compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
+            INamedTypeSymbol? semaphore = compilation.GetBestTypeByMetadataName("System.Threading.SemaphoreSlim");
+            INamedTypeSymbol? limiter = compilation.GetBestTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
             return semaphore is null && limiter is null
                 ? null
-                : new GateSymbols(semaphore, limiter, compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimitLease"));
+                : new GateSymbols(semaphore, limiter, compilation.GetBestTypeByMetadataName("System.Threading.RateLimiting.RateLimitLease"));
         }
     }
 }

@@ -8,7 +8,6 @@ namespace Throttling.Generators.Emitting;
 
 internal static partial class ClientEmitter
 {
-    private static readonly string[] KindNames = { "SlidingWindow", "FixedWindow", "TokenBucket" };
 
     private static void WritePolicy(SourceWriter writer, ClientModel client)
     {
@@ -83,7 +82,7 @@ internal static partial class ClientEmitter
 
     private static string RateLimitPolicy(RateLimitModel limit)
     {
-        string kind = limit.Kind == 0 ? string.Empty : ", global::Throttling.RateLimitKind." + KindNames[limit.Kind];
+        string kind = limit.Kind == 0 ? string.Empty : ", global::Throttling.RateLimitKind." + LimitRules.KindNames[limit.Kind];
         return $"new global::Throttling.RateLimitPolicy({Number(limit.Permits)}, {TimeSpanLiteral(limit.WindowTicks)}{kind})";
     }
 
@@ -139,7 +138,7 @@ internal static partial class ClientEmitter
         }
 
         parts.AddRange(policy.RateLimits.Select(l => $"at most {Number(l.Permits)} starts per {Duration.Format(System.TimeSpan.FromTicks(l.WindowTicks))}"));
-        int retries = policy.Backoff?.MaxRetries ?? 3;
+        int retries = policy.Backoff?.MaxRetries ?? BackoffDefaults.MaxRetries;
         parts.Add(retries == 0
             ? "calls the server throttles (HTTP 429) are not retried"
             : $"calls the server throttles (HTTP 429) are retried up to {Number(retries)} times, honoring Retry-After");

@@ -69,11 +69,9 @@ internal sealed class ClientThrottlingConfiguration : IConfigureNamedOptions<Cli
             : throw new FormatException($"{section.Path}:{key}: \"{text}\" is not a whole number.");
     }
 
-    private static RateLimitKind ParseKind(string path, string text) => text.Trim().ToUpperInvariant() switch
+    private static RateLimitKind ParseKind(string path, string text)
     {
-        "SLIDINGWINDOW" => RateLimitKind.SlidingWindow,
-        "FIXEDWINDOW" => RateLimitKind.FixedWindow,
-        "TOKENBUCKET" => RateLimitKind.TokenBucket,
-        _ => throw new FormatException($"{path}: \"{text}\" is not a rate limit kind; use SlidingWindow, FixedWindow or TokenBucket."),
-    };
+        int kind = Array.FindIndex(LimitRules.KindNames, name => string.Equals(name, text.Trim(), StringComparison.OrdinalIgnoreCase));
+        return kind >= 0 ? (RateLimitKind)kind : throw new FormatException($"{path}: \"{text}\" is not a rate limit kind; use {LimitRules.KindChoices}.");
+    }
 }

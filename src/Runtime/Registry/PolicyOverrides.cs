@@ -44,7 +44,7 @@ internal static class PolicyOverrides
             Positive(errors, $"{section}:RateLimits:{i}:Window", limit.Window);
             if (!LimitRules.IsValidKind((int)limit.Kind))
             {
-                errors.Add($"{section}:RateLimits:{i}:Kind is {(int)limit.Kind}; use SlidingWindow, FixedWindow or TokenBucket.");
+                errors.Add($"{section}:RateLimits:{i}:Kind is {(int)limit.Kind}; use {LimitRules.KindChoices}.");
             }
         }
 

@@ -25,7 +25,7 @@ internal static class ThrottlingAttributes
         int before = problems.Count;
         int permits = Int(attribute, 0, "permits", problems, LimitRules.IsValidCount, "Permits must be at least 1") ?? 1;
         TimeSpan? window = attribute.ConstructorArguments.Length > 1 ? Duration(attribute.ConstructorArguments[1], "window", 1, problems) : null;
-        int kind = NamedInt(attribute, "Kind", problems, LimitRules.IsValidKind, "Kind must be SlidingWindow, FixedWindow or TokenBucket") ?? 0;
+        int kind = NamedInt(attribute, "Kind", problems, LimitRules.IsValidKind, "Kind must be " + LimitRules.KindChoices) ?? 0;
         return problems.Count == before && IsBound(attribute, 2) && window is { } length ? new RateLimitValues(permits, length, kind) : null;
     }
 

@@ -11,24 +11,24 @@ internal sealed class ThrottlingSymbols
 {
     private ThrottlingSymbols(Compilation compilation)
     {
-        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
-        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
-        AsyncEnumerableOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        HttpResponseMessage = compilation.GetTypeByMetadataName("System.Net.Http.HttpResponseMessage");
-        Disposable = compilation.GetTypeByMetadataName("System.IDisposable");
-        AsyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
-        RefitApiResponse = compilation.GetTypeByMetadataName("Refit.IApiResponse");
-        RefitApiException = compilation.GetTypeByMetadataName("Refit.ApiException");
-        GrpcRpcException = compilation.GetTypeByMetadataName("Grpc.Core.RpcException");
-        ModuleInitializerAttribute = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute");
-        SlotsAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.SlotsAttribute);
-        RateLimitAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.RateLimitAttribute);
-        BackoffAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.BackoffAttribute);
-        UnthrottledAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.UnthrottledAttribute);
-        GeneratedCodeAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.GeneratedCodeAttribute);
+        Task = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task");
+        TaskOfT = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        AsyncEnumerableOfT = compilation.GetBestTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
+        CancellationToken = compilation.GetBestTypeByMetadataName("System.Threading.CancellationToken");
+        HttpResponseMessage = compilation.GetBestTypeByMetadataName("System.Net.Http.HttpResponseMessage");
+        Disposable = compilation.GetBestTypeByMetadataName("System.IDisposable");
+        AsyncDisposable = compilation.GetBestTypeByMetadataName("System.IAsyncDisposable");
+        RefitApiResponse = compilation.GetBestTypeByMetadataName("Refit.IApiResponse");
+        RefitApiException = compilation.GetBestTypeByMetadataName("Refit.ApiException");
+        GrpcRpcException = compilation.GetBestTypeByMetadataName("Grpc.Core.RpcException");
+        ModuleInitializerAttribute = compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute");
+        SlotsAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.SlotsAttribute);
+        RateLimitAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.RateLimitAttribute);
+        BackoffAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.BackoffAttribute);
+        UnthrottledAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.UnthrottledAttribute);
+        GeneratedCodeAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.GeneratedCodeAttribute);
     }
 
     public INamedTypeSymbol? Task { get; }
