@@ -109,15 +109,8 @@ internal sealed class AsyncSymbols
         switch (method.Name)
         {
             case "WaitOne" or "WaitAll" or "WaitAny" or "SignalAndWait":
-                for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(current, WaitHandle))
-                    {
-                        return true;
-                    }
-                }
-
-                return method.Name == "SignalAndWait" && SymbolEqualityComparer.Default.Equals(type, Barrier);
+                return TypeHierarchy.IsOrDerivesFrom(type, WaitHandle)
+                    || (method.Name == "SignalAndWait" && SymbolEqualityComparer.Default.Equals(type, Barrier));
             case "Join":
                 return SymbolEqualityComparer.Default.Equals(type, Thread);
             case "Wait":

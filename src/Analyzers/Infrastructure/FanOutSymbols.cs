@@ -35,21 +35,10 @@ internal sealed class FanOutSymbols
         => method.Name == name && SymbolEqualityComparer.Default.Equals(method.ContainingType, Enumerable);
 
     /// <summary>A wait for a semaphore slot or a rate limiter lease: what bounds a task's concurrency.</summary>
-    public bool IsConcurrencyGate(IMethodSymbol method)
+    public bool IsConcurrencyGate(IMethodSymbol method) => method.Name switch
     {
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(type, SemaphoreSlim))
-            {
-                return method.Name is "Wait" or "WaitAsync";
-            }
-
-            if (SymbolEqualityComparer.Default.Equals(type, RateLimiter))
-            {
-                return method.Name is "AcquireAsync" or "AttemptAcquire";
-            }
-        }
-
-        return false;
-    }
+        "Wait" or "WaitAsync" => TypeHierarchy.IsOrDerivesFrom(method.ContainingType, SemaphoreSlim),
+        "AcquireAsync" or "AttemptAcquire" => TypeHierarchy.IsOrDerivesFrom(method.ContainingType, RateLimiter),
+        _ => false,
+    };
 }

@@ -56,35 +56,22 @@ internal sealed class HttpSymbols
         return false;
     }
 
-    public bool IsResponse(INamedTypeSymbol? type) => Is(type, Response);
+    public bool IsResponse(INamedTypeSymbol? type) => TypeHierarchy.IsOrDerivesFrom(type, Response);
 
     public bool IsResponseHeaders(INamedTypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, _responseHeaders);
 
     public bool IsHttpMethod(INamedTypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, _httpMethod);
 
-    public bool IsDelegatingHandler(INamedTypeSymbol? type) => _delegatingHandler is not null && Is(type, _delegatingHandler);
+    public bool IsDelegatingHandler(INamedTypeSymbol? type) => TypeHierarchy.IsOrDerivesFrom(type, _delegatingHandler);
 
     public bool IsTooManyRequests(IFieldSymbol field)
         => SymbolEqualityComparer.Default.Equals(field.ContainingType, _httpStatusCode) && field.ConstantValue is 429;
 
-    public bool IsTooManyRequestsException(INamedTypeSymbol? type) => _tooManyRequestsException is not null && Is(type, _tooManyRequestsException);
+    public bool IsTooManyRequestsException(INamedTypeSymbol? type) => TypeHierarchy.IsOrDerivesFrom(type, _tooManyRequestsException);
 
     public bool IsResilienceExtension(IMethodSymbol method)
     {
         INamedTypeSymbol? type = (method.ReducedFrom ?? method).ContainingType;
         return type is not null && (SymbolEqualityComparer.Default.Equals(type, _resilienceExtensions) || SymbolEqualityComparer.Default.Equals(type, _pollyExtensions));
-    }
-
-    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol expected)
-    {
-        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, expected))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

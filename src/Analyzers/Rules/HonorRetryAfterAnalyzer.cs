@@ -53,8 +53,8 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
         bool readsRetryAfter = inFunction.Any(o => o is IPropertyReferenceOperation property
                 && property.Property.Name == "RetryAfter" && http.IsResponseHeaders(property.Property.ContainingType)
             || o is ILiteralOperation { ConstantValue: { HasValue: true, Value: string header } } && string.Equals(header, "Retry-After", System.StringComparison.OrdinalIgnoreCase));
-        bool jitters = inFunction.Any(o => o is IInvocationOperation call && IsOrDerives(call.TargetMethod.ContainingType, random)
-            || o is IPropertyReferenceOperation reference && IsOrDerives(reference.Property.ContainingType, random));
+        bool jitters = inFunction.Any(o => o is IInvocationOperation call && TypeHierarchy.IsOrDerivesFrom(call.TargetMethod.ContainingType, random)
+            || o is IPropertyReferenceOperation reference && TypeHierarchy.IsOrDerivesFrom(reference.Property.ContainingType, random));
 
         // A delay belongs to its innermost loop, so nested loops report it once.
         foreach (IInvocationOperation delay in inLoop.OfType<IInvocationOperation>().Where(call => IsDelay(call.TargetMethod, task, thread) && InnermostLoop(call) == loop))
@@ -120,19 +120,6 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
             default:
                 return false;
         }
-    }
-
-    private static bool IsOrDerives(INamedTypeSymbol? type, INamedTypeSymbol? expected)
-    {
-        for (INamedTypeSymbol? current = type; current is not null && expected is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, expected))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>What a retry loop is read with, resolved once per compilation; null without HttpClient or Task.</summary>

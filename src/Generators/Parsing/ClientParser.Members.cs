@@ -154,7 +154,7 @@ internal static partial class ClientParser
             return ResultDetector.None;
         }
 
-        if (InheritsFrom(result, symbols.HttpResponseMessage))
+        if (TypeHierarchy.IsOrDerivesFrom(result, symbols.HttpResponseMessage))
         {
             return ResultDetector.HttpResponse;
         }
@@ -163,19 +163,6 @@ internal static partial class ClientParser
             && (SymbolEqualityComparer.Default.Equals(result, apiResponse) || result.AllInterfaces.Contains(apiResponse, SymbolEqualityComparer.Default))
             ? ResultDetector.RefitResponse
             : ResultDetector.None;
-    }
-
-    private static bool InheritsFrom(ITypeSymbol type, INamedTypeSymbol? baseType)
-    {
-        for (ITypeSymbol? current = type; current is not null && baseType is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, baseType))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // Members that cannot be implemented implicitly: same name and signature from two interfaces (or a method and a
