@@ -52,6 +52,22 @@ public class ConsumerTests(PackedRepository packages)
     }
 
     [Fact]
+    public void Toggling_strict_mode_after_a_build_rebuilds_with_the_new_severities()
+    {
+        string consumer = packages.CreateConsumer("ToggledConsumer", Program);
+        (int first, string normal) = DotNet.Run(consumer, "build", "-nologo");
+        Assert.True(first == 0, normal);
+
+        (int strict, string strictOutput) = DotNet.Run(consumer, "build", "-nologo", "-p:ThrottlingStrict=true");
+        Assert.NotEqual(0, strict);
+        Assert.Contains("error THR002", strictOutput, StringComparison.Ordinal);
+
+        (int relaxed, string relaxedOutput) = DotNet.Run(consumer, "build", "-nologo");
+        Assert.True(relaxed == 0, relaxedOutput);
+        Assert.Contains("warning THR002", relaxedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_attribute_value_fails_the_build_on_the_literal()
     {
         string consumer = packages.CreateConsumer("BadValueConsumer", Program.Replace("[RateLimit(10, \"1s\")]", "[RateLimit(10, \"10 seconds\")]", StringComparison.Ordinal));
