@@ -76,7 +76,8 @@ public class AddThrottledTests
         var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddThrottled<IWeatherClient>());
 
         Assert.Contains("no registration of IWeatherClient", error.Message, StringComparison.Ordinal);
-        Assert.Contains("AddRefitClient<IWeatherClient>()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddRefitGeneratedClient<IWeatherClient>()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddHttpClient<IWeatherClient, TImplementation>()", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,6 +140,30 @@ public class AddThrottledTests
     }
 
     [Fact]
+    public void Every_documented_key_is_read_from_a_real_appsettings_file()
+    {
+        ServiceProvider services = ServicesFrom("appsettings.json");
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+        ThrottlingPolicy policy = ((HandWrittenThrottledWeather)services.GetRequiredService<IWeatherClient>()).Throttle.Policy;
+
+        Assert.Equal((68, 500, TimeSpan.FromSeconds(30)), (policy.Slots!.Count, policy.Slots.QueueLimit, policy.Slots.MaxWait!.Value));
+        Assert.Equal(new[] { "5000 per 1m", "100000 per 1d (fixed window)" }, policy.RateLimits.Select(l => l.ToString()));
+        Assert.Equal((5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)), (policy.Backoff.MaxRetries, policy.Backoff.BaseDelay, policy.Backoff.MaxDelay, policy.Backoff.MaxRetryAfter));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), policy.RecordingDelayCap);
+    }
+
+    [Fact]
+    public void A_misspelled_client_in_a_real_appsettings_file_fails_at_start_up()
+    {
+        ServiceProvider services = ServicesFrom("appsettings.misspelled.json");
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Throttling:WeatherClent configures no throttled client", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_value_set_in_code_fails_at_start_up_too()
     {
         ServiceProvider services = new ServiceCollection()
@@ -149,6 +174,18 @@ public class AddThrottledTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains("Throttling:WeatherClient:MaxWait is 0; it must be positive.", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider ServicesFrom(string settingsFile)
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Registry", settingsFile), optional: false)
+            .Build();
+        return new ServiceCollection()
+            .AddSingleton<IWeatherClient, Weather>()
+            .AddThrottled<IWeatherClient>()
+            .AddThrottling(configuration)
+            .BuildServiceProvider();
     }
 
     private sealed class Weather : IWeatherClient
