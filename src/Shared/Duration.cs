@@ -92,6 +92,27 @@ internal static class Duration
         return milliseconds.ToString("0.####", CultureInfo.InvariantCulture) + "ms";
     }
 
+    /// <summary>
+    /// <paramref name="value"/> as a person says it in a sentence, to a tenth of its unit: <c>527 ms</c>, <c>1.5 s</c>,
+    /// <c>2 min</c>, <c>1.5 h</c>, <c>3 d</c>. For messages; <see cref="Format"/> writes what the parser reads back.
+    /// </summary>
+    public static string Describe(TimeSpan value)
+    {
+        double ms = Math.Abs(value.TotalMilliseconds);
+        string sign = value < TimeSpan.Zero ? "-" : string.Empty;
+        (double amount, string unit) = ms switch
+        {
+            // Each bound is where the smaller unit would round up to the next one (999.6 ms is "1 s", not "1000 ms").
+            < 999.5 => (ms, "ms"),
+            < 59_950 => (ms / 1_000, "s"),
+            < 3_597_000 => (ms / 60_000, "min"),
+            < 86_040_000 => (ms / 3_600_000, "h"),
+            _ => (ms / 86_400_000, "d"),
+        };
+        string number = unit == "ms" ? Math.Round(amount).ToString("0", CultureInfo.InvariantCulture) : amount.ToString("0.#", CultureInfo.InvariantCulture);
+        return sign + number + " " + unit;
+    }
+
     private static string Whole(long count, string unit) => count.ToString(CultureInfo.InvariantCulture) + unit;
 
     private static bool IsDigit(char c) => c >= '0' && c <= '9';

@@ -75,4 +75,16 @@ public class DurationTests
         Assert.Equal("2m", Duration.Format(TimeSpan.FromSeconds(120)));
         Assert.Equal("1500ms", Duration.Format(TimeSpan.FromMilliseconds(1500)));
     }
+
+    [Theory]
+    [InlineData(527.0191, "527 ms")]
+    [InlineData(999.6, "1 s")]
+    [InlineData(1_000, "1 s")]
+    [InlineData(1_500, "1.5 s")]
+    [InlineData(120_000, "2 min")]
+    [InlineData(5_400_000, "1.5 h")]
+    [InlineData(172_800_000, "2 d")]
+    [InlineData(0, "0 ms")]
+    public void Durations_in_messages_read_as_people_say_them(double milliseconds, string expected)
+        => Assert.Equal(expected, Duration.Describe(TimeSpan.FromMilliseconds(milliseconds)));
 }

@@ -3,31 +3,45 @@ using Microsoft.Extensions.Logging;
 
 namespace Throttling;
 
-/// <summary>The log events of throttled clients (category <c>Throttling</c>).</summary>
-internal static class ThrottlingLog
+/// <summary>
+/// The log events of throttled clients, category <c>Throttling</c>, event ids 1–5. Durations read as people say them
+/// (<c>527 ms</c>, <c>3 s</c>); the structured values carry the client's name first.
+/// </summary>
+internal static partial class ThrottlingLog
 {
-    private static readonly Action<ILogger, string, RetryAfter, Exception?> ServerThrottledEvent = LoggerMessage.Define<string, RetryAfter>(
-        LogLevel.Information, new EventId(1, "ServerThrottled"), "{Client}: the server throttled a call (Retry-After {RetryAfter})");
+    [LoggerMessage(EventId = 1, EventName = "ServerThrottled", Level = LogLevel.Information, Message = "{Client}: the server throttled a call ({RetryAfter})")]
+    private static partial void ServerThrottled(ILogger logger, string client, string retryAfter);
 
-    private static readonly Action<ILogger, string, TimeSpan, bool, Exception?> CoolDownEvent = LoggerMessage.Define<string, TimeSpan, bool>(
-        LogLevel.Warning, new EventId(2, "CoolDownStarted"), "{Client}: new calls pause for {CoolDown} (server gave Retry-After: {FromServer})");
+    [LoggerMessage(EventId = 2, EventName = "CoolDownStarted", Level = LogLevel.Warning, Message = "{Client}: new calls pause for {CoolDown}, {Because}")]
+    private static partial void CoolDownStarted(ILogger logger, string client, string coolDown, string because);
 
-    private static readonly Action<ILogger, string, TimeSpan, TimeSpan, Exception?> RetryAfterTooLongEvent = LoggerMessage.Define<string, TimeSpan, TimeSpan>(
-        LogLevel.Warning, new EventId(3, "RetryAfterTooLong"), "{Client}: the server asked to wait {RetryAfter}, more than MaxRetryAfter {MaxRetryAfter}; the call fails with the server's answer");
+    [LoggerMessage(EventId = 3, EventName = "RetryAfterTooLong", Level = LogLevel.Warning, Message = "{Client}: the server asked to wait {RetryAfter}, more than MaxRetryAfter ({MaxRetryAfter}); the call fails with the server's answer, and the client's calls fail fast until then")]
+    private static partial void RetryAfterTooLong(ILogger logger, string client, string retryAfter, string maxRetryAfter);
 
-    private static readonly Action<ILogger, string, int, Exception?> RetriesExhaustedEvent = LoggerMessage.Define<string, int>(
-        LogLevel.Warning, new EventId(4, "RetriesExhausted"), "{Client}: a call was throttled on all {Attempts} attempts; it fails with the server's answer");
+    [LoggerMessage(EventId = 4, EventName = "RetriesExhausted", Level = LogLevel.Warning, Message = "{Client}: a call was throttled on {Attempts}; it fails with the server's answer")]
+    private static partial void RetriesExhausted(ILogger logger, string client, string attempts);
 
-    private static readonly Action<ILogger, string, RejectionReason, string, Exception?> RejectedEvent = LoggerMessage.Define<string, RejectionReason, string>(
-        LogLevel.Warning, new EventId(5, "Rejected"), "{Client}: call rejected ({Reason}): {Message}");
+    [LoggerMessage(EventId = 5, EventName = "Rejected", Level = LogLevel.Warning, Message = "{Client} rejected a call: {Detail}{Suppressed}")]
+    private static partial void Rejected(ILogger logger, string client, string detail, string suppressed);
 
-    public static void ServerThrottled(ILogger logger, string client, RetryAfter retryAfter) => ServerThrottledEvent(logger, client, retryAfter, null);
+    public static void ServerThrottled(ILogger logger, string client, RetryAfter retryAfter)
+        => ServerThrottled(logger, client, retryAfter.IsSpecified ? "Retry-After " + retryAfter : "no Retry-After");
 
-    public static void CoolDownStarted(ILogger logger, string client, TimeSpan coolDown, bool fromServer) => CoolDownEvent(logger, client, coolDown, fromServer, null);
+    public static void CoolDownStarted(ILogger logger, string client, TimeSpan coolDown, bool fromServer)
+        => CoolDownStarted(logger, client, Duration.Describe(coolDown), fromServer ? "as the server asked" : "backing off (the server gave no Retry-After)");
 
-    public static void RetryAfterTooLong(ILogger logger, string client, TimeSpan retryAfter, TimeSpan max) => RetryAfterTooLongEvent(logger, client, retryAfter, max, null);
+    public static void RetryAfterTooLong(ILogger logger, string client, TimeSpan retryAfter, TimeSpan max)
+        => RetryAfterTooLong(logger, client, Duration.Describe(retryAfter), Duration.Describe(max));
 
-    public static void RetriesExhausted(ILogger logger, string client, int attempts) => RetriesExhaustedEvent(logger, client, attempts, null);
+    public static void RetriesExhausted(ILogger logger, string client, int attempts)
+        => RetriesExhausted(logger, client, attempts == 1 ? "its only attempt" : $"all {attempts} attempts");
 
-    public static void Rejected(ILogger logger, string client, RejectionReason reason, string message) => RejectedEvent(logger, client, reason, message, null);
+    // `suppressed`: the rejections since the last one logged, which were not (one report per interval under overload).
+    public static void Rejected(ILogger logger, string client, string detail, int suppressed)
+        => Rejected(logger, client, detail, suppressed switch
+        {
+            0 => string.Empty,
+            1 => " (1 more call was rejected since the last report)",
+            _ => $" ({suppressed} more calls were rejected since the last report)",
+        });
 }

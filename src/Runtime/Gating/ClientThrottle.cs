@@ -53,6 +53,9 @@ public sealed class ClientThrottle : IDisposable
     private readonly Dictionary<string, CallGate> _gates = new(StringComparer.Ordinal);
     private readonly UndatedStarts _undated = new();
     private readonly AdmissionPool _admissions = new();
+
+    // Under overload every refused call would log a warning; one report per interval says the same.
+    private readonly RejectionLogGate _rejectionLogs = new(TimeSpan.FromSeconds(10).Ticks);
     private readonly long _recordingCap;
     private readonly ThrottlingMetrics? _metrics;
     private readonly ILogger _logger;
@@ -704,14 +707,18 @@ public sealed class ClientThrottle : IDisposable
     private ThrottlingRejectedException Reject(RejectionReason reason)
     {
         _metrics?.Rejected(Name, reason);
-        string message = reason switch
+        string detail = reason switch
         {
-            RejectionReason.QueueFull => $"{Name} rejected the call: {_waiting} callers already wait for their turn under {DescribeLimits()}, and its QueueLimit is {_queueLimit}.",
-            RejectionReason.ServerCoolDown => $"{Name} rejected the call: the server asked it to wait {Duration.Format(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before {RefusedUntilUtc()}.",
-            _ => $"{Name} rejected the call: it waited {Duration.Format(_maxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {DescribeLimits()}.",
+            RejectionReason.QueueFull => $"{Plural(_waiting, "caller already waits", "callers already wait")} for their turn under {DescribeLimits()}, and its QueueLimit is {_queueLimit}.",
+            RejectionReason.ServerCoolDown => $"the server asked it to wait {Duration.Describe(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before {RefusedUntilUtc()}.",
+            _ => $"it waited {Duration.Describe(_maxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {DescribeLimits()}.",
         };
-        ThrottlingLog.Rejected(_logger, Name, reason, message);
-        return new ThrottlingRejectedException(Name, reason, message);
+        if (_rejectionLogs.ShouldLog(_clock.Now(), out int suppressed))
+        {
+            ThrottlingLog.Rejected(_logger, Name, detail, suppressed);
+        }
+
+        return new ThrottlingRejectedException(Name, reason, $"{Name} rejected the call: {detail}");
     }
 
     private string RefusedUntilUtc()
@@ -728,11 +735,14 @@ public sealed class ClientThrottle : IDisposable
         IEnumerable<string> parts = Policy.RateLimits.Select(l => l.ToString());
         if (Policy.Slots is { } slots)
         {
-            parts = parts.Prepend(slots.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " slots");
+            parts = parts.Prepend(Plural(slots.Count, "slot", "slots"));
         }
 
         return string.Join(", ", parts);
     }
+
+    private static string Plural(int count, string one, string many)
+        => count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
 
     private void ThrowIfDisposed()
     {

@@ -157,5 +157,5 @@ public readonly struct RetryAfter : IEquatable<RetryAfter>
 
     /// <inheritdoc />
     public override string ToString()
-        => Delay is { } delay ? "after " + delay : Date is { } date ? "at " + date.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "unspecified";
+        => Delay is { } delay ? Duration.Describe(delay) : Date is { } date ? date.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "unspecified";
 }

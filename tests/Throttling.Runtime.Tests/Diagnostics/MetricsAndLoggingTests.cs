@@ -32,8 +32,38 @@ public class MetricsAndLoggingTests
         Assert.Equal(1, Assert.Single(For(throttles, "Metered")).Value);
         Assert.Equal(1, Assert.Single(For(retries, "Metered")).Value);
         Assert.Equal(1, Assert.Single(For(coolDowns, "Metered")).Value);
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "ServerThrottled" && r.Message.Contains("Metered", StringComparison.Ordinal));
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "CoolDownStarted" && r.Level == LogLevel.Warning);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "ServerThrottled" && r.Message == "Metered: the server throttled a call (Retry-After 3 s)");
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "CoolDownStarted" && r.Level == LogLevel.Warning && r.Message == "Metered: new calls pause for 3 s, as the server asked");
+    }
+
+    [Fact]
+    public async Task Rejections_under_overload_are_logged_once_per_interval_with_a_count_of_the_rest()
+    {
+        FakeTimeProvider clock = NewClock();
+        var logs = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        using var registry = new ThrottlingRegistry(clock, loggerFactory);
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Busy", new SlotPolicy(1, queueLimit: 1)));
+        var calls = new ControlledCalls<int>(clock);
+        _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
+        _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
+
+        for (int i = 0; i < 5; i++)
+        {
+            await Assert.ThrowsAsync<ThrottlingRejectedException>(() => throttle.DefaultGate.RunAsync(calls, static c => c.Call(2)));
+        }
+
+        clock.Advance(S(10));
+        await Assert.ThrowsAsync<ThrottlingRejectedException>(() => throttle.DefaultGate.RunAsync(calls, static c => c.Call(2)));
+
+        string[] logged = logs.GetSnapshot().Where(r => r.Id.Name == "Rejected").Select(r => r.Message).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "Busy rejected a call: 1 caller already waits for their turn under 1 slot, and its QueueLimit is 1.",
+                "Busy rejected a call: 1 caller already waits for their turn under 1 slot, and its QueueLimit is 1. (4 more calls were rejected since the last report)",
+            },
+            logged);
     }
 
     [Fact]

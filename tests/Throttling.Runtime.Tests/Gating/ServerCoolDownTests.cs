@@ -35,7 +35,7 @@ public class ServerCoolDownTests
             () => throttle.DefaultGate.RunAsync((calls, i: 99), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse));
         Assert.Equal(RejectionReason.ServerCoolDown, latecomer.Reason);
         Assert.Contains("Serp", latecomer.Message);
-        Assert.Contains("1h", latecomer.Message);
+        Assert.Contains("1 h", latecomer.Message);
         Assert.Contains("2026-01-01 01:00:00Z", latecomer.Message);
         Assert.Equal(2, calls.Started);
 

@@ -111,7 +111,7 @@ public class SlotTests
         Assert.Equal(RejectionReason.QueueFull, rejected.Reason);
         Assert.Contains("Serp", rejected.Message, StringComparison.Ordinal);
         Assert.Contains("QueueLimit is 2", rejected.Message, StringComparison.Ordinal);
-        Assert.Contains("1 slots", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("1 slot,", rejected.Message, StringComparison.Ordinal);
         Assert.Equal(2, throttle.Waiting);
     }
 
@@ -140,7 +140,7 @@ public class SlotTests
 
         var rejected = await Assert.ThrowsAsync<ThrottlingRejectedException>(() => waiting);
         Assert.Equal(RejectionReason.MaxWaitExceeded, rejected.Reason);
-        Assert.Contains("5s (MaxWait)", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("5 s (MaxWait)", rejected.Message, StringComparison.Ordinal);
         Assert.Equal(0, throttle.Waiting);
         Assert.Equal(1, calls.Started);
     }
