@@ -1,3 +1,5 @@
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace Throttling.Analyzers;
@@ -7,7 +9,11 @@ internal static class DiagnosticDescriptors
 {
     private const string Reliability = "Reliability";
     private const string Usage = "Usage";
-    private const string HelpRoot = "https://github.com/throttling-dotnet/throttling/blob/main/docs/rules/";
+
+    // Written once, in Directory.Build.props, and stamped into this assembly.
+    private static readonly string HelpRoot = typeof(DiagnosticDescriptors).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepositoryUrl").Value + "/blob/main/docs/rules/";
 
     public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
         DiagnosticIds.UnboundedFanOut,

@@ -21,7 +21,7 @@ public class RuleCatalogTests
     public void Every_rule_has_its_page_its_release_entry_and_its_strict_mode_line(string id)
     {
         DiagnosticDescriptor rule = Assert.Single(Rules, r => r.Id == id);
-        Assert.Equal($"https://github.com/throttling-dotnet/throttling/blob/main/docs/rules/{id}.md", rule.HelpLinkUri);
+        Assert.Equal($"{RepositoryUrl()}/blob/main/docs/rules/{id}.md", rule.HelpLinkUri);
 
         string page = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "rules", id + ".md"));
         Assert.StartsWith($"# {id}: ", page, StringComparison.Ordinal);
@@ -44,6 +44,14 @@ public class RuleCatalogTests
             Assert.EndsWith("Analyzer", type.Name, StringComparison.Ordinal);
             Assert.NotNull(type.GetCustomAttribute<DiagnosticAnalyzerAttribute>());
         });
+    }
+
+    // The address Directory.Build.props writes once, for the packages and the help links alike.
+    private static string RepositoryUrl()
+    {
+        string props = File.ReadAllText(Path.Combine(RepoRoot(), "Directory.Build.props"));
+        int start = props.IndexOf("<ThrottlingRepositoryUrl>", StringComparison.Ordinal) + "<ThrottlingRepositoryUrl>".Length;
+        return props[start..props.IndexOf("</ThrottlingRepositoryUrl>", StringComparison.Ordinal)];
     }
 
     private static string RepoRoot() => Throttling.Testing.RepositoryRoot.Path;
