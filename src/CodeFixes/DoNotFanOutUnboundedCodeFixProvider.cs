@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -23,8 +24,12 @@ namespace Throttling.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DoNotFanOutUnboundedCodeFixProvider))]
 public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
 {
-    private const string FanOutTitle = "Run at most 8 at once with FanOut.WhenAll";
-    private const string ParallelTitle = "Run at most 8 at once with Parallel.ForEachAsync";
+    private const string FanOutKey = "FanOut.WhenAll";
+    private const string ParallelKey = "Parallel.ForEachAsync";
+
+    /// <summary>The <c>.editorconfig</c> option that sets the bound the fix writes; 8 when unset or not a positive number.</summary>
+    public const string MaxConcurrencyOption = "throttling.THR001.fix_max_concurrency";
+
     private const int DefaultConcurrency = 8;
 
     /// <inheritdoc />
@@ -53,10 +58,12 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
                 continue;
             }
 
+            int bound = MaxConcurrency(context.Document, root.SyntaxTree);
+            string? token = EnclosingCancellationToken(model, whenAll, context.CancellationToken);
             if (model.Compilation.GetTypeByMetadataName("Throttling.FanOut") is not null)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create(FanOutTitle, ct => Imports.ReplaceAsync(context.Document, whenAll, FanOutCall(projection).WithTriviaFrom(whenAll), ct), equivalenceKey: FanOutTitle),
+                    CodeAction.Create($"Run at most {bound} at once with FanOut.WhenAll", ct => Imports.ReplaceAsync(context.Document, whenAll, FanOutCall(projection, bound, token).WithTriviaFrom(whenAll), ct), equivalenceKey: FanOutKey),
                     diagnostic);
             }
             else if (whenAll.Parent is AwaitExpressionSyntax { Parent: ExpressionStatementSyntax }
@@ -64,31 +71,78 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
                 && ParallelBody(projection.Selector) is { } body)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create(ParallelTitle, ct => Imports.ReplaceAsync(context.Document, whenAll, ParallelCall(projection.Source, body).WithTriviaFrom(whenAll), ct), equivalenceKey: ParallelTitle),
+                    CodeAction.Create($"Run at most {bound} at once with Parallel.ForEachAsync", ct => Imports.ReplaceAsync(context.Document, whenAll, ParallelCall(projection.Source, body, bound, token).WithTriviaFrom(whenAll), ct), equivalenceKey: ParallelKey),
                     diagnostic);
             }
         }
     }
 
-    private static InvocationExpressionSyntax FanOutCall(Projection projection)
-        => SyntaxFactory.InvocationExpression(
-            SyntaxFactory.ParseExpression("global::Throttling.FanOut.WhenAll").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation),
-            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
-            {
-                SyntaxFactory.Argument(projection.Source.WithoutTrivia()),
-                SyntaxFactory.Argument(projection.Selector.WithoutTrivia()),
-                SyntaxFactory.Argument(Literal(DefaultConcurrency)).WithNameColon(SyntaxFactory.NameColon("maxConcurrency")),
-            })));
+    private static InvocationExpressionSyntax FanOutCall(Projection projection, int bound, string? token)
+    {
+        var arguments = new List<ArgumentSyntax>
+        {
+            SyntaxFactory.Argument(projection.Source.WithoutTrivia()),
+            SyntaxFactory.Argument(projection.Selector.WithoutTrivia()),
+            SyntaxFactory.Argument(Literal(bound)).WithNameColon(SyntaxFactory.NameColon("maxConcurrency")),
+        };
+        if (token is not null)
+        {
+            arguments.Add(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(token)));
+        }
 
-    private static InvocationExpressionSyntax ParallelCall(ExpressionSyntax source, ParenthesizedLambdaExpressionSyntax body)
-        => SyntaxFactory.InvocationExpression(
+        return SyntaxFactory.InvocationExpression(
+            SyntaxFactory.ParseExpression("global::Throttling.FanOut.WhenAll").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
+    }
+
+    private static InvocationExpressionSyntax ParallelCall(ExpressionSyntax source, ParenthesizedLambdaExpressionSyntax body, int bound, string? token)
+    {
+        string options = token is null
+            ? $"new global::System.Threading.Tasks.ParallelOptions {{ MaxDegreeOfParallelism = {bound} }}"
+            : $"new global::System.Threading.Tasks.ParallelOptions {{ MaxDegreeOfParallelism = {bound}, CancellationToken = {token} }}";
+        return SyntaxFactory.InvocationExpression(
             SyntaxFactory.ParseExpression("global::System.Threading.Tasks.Parallel.ForEachAsync").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation),
             SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
             {
                 SyntaxFactory.Argument(source.WithoutTrivia()),
-                SyntaxFactory.Argument(SyntaxFactory.ParseExpression($"new global::System.Threading.Tasks.ParallelOptions {{ MaxDegreeOfParallelism = {DefaultConcurrency} }}").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)),
+                SyntaxFactory.Argument(SyntaxFactory.ParseExpression(options).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)),
                 SyntaxFactory.Argument(body),
             })));
+    }
+
+    private static int MaxConcurrency(Document document, SyntaxTree tree)
+        => document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(MaxConcurrencyOption, out string? text)
+            && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int bound) && bound > 0
+            ? bound
+            : DefaultConcurrency;
+
+    // The CancellationToken parameter of the method (or local function, or lambda) the fan-out is in, so that
+    // cancelling the caller stops starting items too.
+    private static string? EnclosingCancellationToken(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
+    {
+        if (model.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken") is not { } tokenType)
+        {
+            return null;
+        }
+
+        foreach (SyntaxNode ancestor in node.Ancestors())
+        {
+            if (ancestor is not (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
+            {
+                continue;
+            }
+
+            ISymbol? symbol = ancestor is AnonymousFunctionExpressionSyntax lambda
+                ? model.GetSymbolInfo(lambda, cancellationToken).Symbol
+                : model.GetDeclaredSymbol(ancestor, cancellationToken);
+            if (symbol is IMethodSymbol method)
+            {
+                return method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, tokenType))?.Name;
+            }
+        }
+
+        return null;
+    }
 
     // x => F(x) becomes async (x, cancellationToken) => await F(x); async x => body becomes async (x, cancellationToken) => body.
     // Not offered for typed parameters, bodies that return a value (ForEachAsync's body returns none), or bodies that

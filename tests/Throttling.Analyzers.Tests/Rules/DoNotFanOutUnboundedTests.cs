@@ -254,6 +254,60 @@ public class DoNotFanOutUnboundedTests
             """ + Client);
 
     [Fact]
+    public Task The_fix_passes_the_callers_token_and_the_bound_the_editorconfig_sets()
+        => Verify<DoNotFanOutUnboundedAnalyzer, DoNotFanOutUnboundedCodeFixProvider>.CodeFixAsync(
+            Usings + """
+            public class Crawler
+            {
+                public async Task<string[]> Run(IApi api, IEnumerable<string> urls, CancellationToken stop)
+                    => await {|THR001:Task.WhenAll(urls.Select(u => api.FetchAsync(u)))|};
+            }
+            """ + Client,
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Net;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Throttling;
+            public class Crawler
+            {
+                public async Task<string[]> Run(IApi api, IEnumerable<string> urls, CancellationToken stop)
+                    => await FanOut.WhenAll(urls, u => api.FetchAsync(u), maxConcurrency: 16, stop);
+            }
+            """ + Client,
+            editorConfig: "throttling.THR001.fix_max_concurrency = 16");
+
+    [Fact]
+    public Task Without_the_runtime_the_callers_token_goes_into_the_parallel_options()
+        => Verify<DoNotFanOutUnboundedAnalyzer, DoNotFanOutUnboundedCodeFixProvider>.CodeFixAsync(
+            Usings + """
+            public class Crawler
+            {
+                public async Task Run(IApi api, IEnumerable<string> urls, CancellationToken stop)
+                {
+                    await {|THR001:Task.WhenAll(urls.Select(u => api.FetchAsync(u)))|};
+                }
+            }
+
+            public interface IApi { Task<string> FetchAsync(string url); }
+            """,
+            Usings + """
+            public class Crawler
+            {
+                public async Task Run(IApi api, IEnumerable<string> urls, CancellationToken stop)
+                {
+                    await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stop }, async (u, cancellationToken) => await api.FetchAsync(u));
+                }
+            }
+
+            public interface IApi { Task<string> FetchAsync(string url); }
+            """,
+            withThrottling: false);
+
+    [Fact]
     public Task Without_the_runtime_an_awaited_fan_out_becomes_Parallel_ForEachAsync()
         => Verify<DoNotFanOutUnboundedAnalyzer, DoNotFanOutUnboundedCodeFixProvider>.CodeFixAsync(
             Usings + """

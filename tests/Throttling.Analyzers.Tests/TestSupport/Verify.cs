@@ -82,7 +82,7 @@ internal static class Verify<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
-    public static Task CodeFixAsync(string source, string fixedSource, bool withThrottling = true, string? codeActionEquivalenceKey = null)
+    public static Task CodeFixAsync(string source, string fixedSource, bool withThrottling = true, string? codeActionEquivalenceKey = null, string? editorConfig = null)
     {
         var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
         {
@@ -93,6 +93,12 @@ internal static class Verify<TAnalyzer, TCodeFix>
         };
         Verify<TAnalyzer>.Configure(test.TestState, withThrottling, withResilience: false);
         Verify<TAnalyzer>.Configure(test.FixedState, withThrottling, withResilience: false);
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig));
+            test.FixedState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig));
+        }
+
         return test.RunAsync();
     }
 
