@@ -234,15 +234,7 @@ public class DoNotFanOutUnboundedTests
                 }
             }
             """ + Client,
-            """
-            using System;
-            using System.Collections.Generic;
-            using System.Linq;
-            using System.Net;
-            using System.Net.Http;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Throttling;
+            UsingsWithThrottling + """
             public class Crawler
             {
                 public async Task<string[]> Run(IApi api, IEnumerable<string> urls, List<string> more)
@@ -263,15 +255,7 @@ public class DoNotFanOutUnboundedTests
                     => await {|THR001:Task.WhenAll(urls.Select(u => api.FetchAsync(u)))|};
             }
             """ + Client,
-            """
-            using System;
-            using System.Collections.Generic;
-            using System.Linq;
-            using System.Net;
-            using System.Net.Http;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Throttling;
+            UsingsWithThrottling + """
             public class Crawler
             {
                 public async Task<string[]> Run(IApi api, IEnumerable<string> urls, CancellationToken stop)
