@@ -29,22 +29,38 @@ AnsiConsole.WriteLine();
 
 IApproach[] approaches = { new NaiveFanOut(), new StandardResilienceHandler(), new GeneratedThrottledClient() };
 var results = new List<RunResult>();
-await AnsiConsole.Progress()
-    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-    .StartAsync(async context =>
+if (Console.IsOutputRedirected)
+{
+    // Piped or in CI a progress bar never finishes its lines: say what each run is doing, and how it ended.
+    foreach (IApproach approach in approaches)
     {
-        foreach (IApproach approach in approaches)
+        Console.WriteLine($"{approach.Name}: running {settings.Requests} requests...");
+        RunResult result = await WorkloadRunner.RunAsync(approach, settings);
+        Console.WriteLine($"{approach.Name}: {result.Completed} ok, {result.Failed} failed, {result.TooManyRequests} x 429 in {result.Makespan.TotalSeconds:0.0} s");
+        results.Add(result);
+    }
+
+    Console.WriteLine();
+}
+else
+{
+    await AnsiConsole.Progress()
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+        .StartAsync(async context =>
         {
-            ProgressTask task = context.AddTask(Markup.Escape(approach.Name), maxValue: settings.Requests);
-            var progress = new Progress<RunProgress>(p =>
+            foreach (IApproach approach in approaches)
             {
-                task.Value = p.Completed + p.Failed;
-                task.Description = $"{Markup.Escape(approach.Name),-30} [green]{p.Completed} ok[/] [red]{p.Failed} failed[/] [yellow]{p.TooManyRequests} x 429[/]";
-            });
-            results.Add(await WorkloadRunner.RunAsync(approach, settings, progress));
-            task.StopTask();
-        }
-    });
+                ProgressTask task = context.AddTask(Markup.Escape(approach.Name), maxValue: settings.Requests);
+                var progress = new Progress<RunProgress>(p =>
+                {
+                    task.Value = p.Completed + p.Failed;
+                    task.Description = $"{Markup.Escape(approach.Name),-30} [green]{p.Completed} ok[/] [red]{p.Failed} failed[/] [yellow]{p.TooManyRequests} x 429[/]";
+                });
+                results.Add(await WorkloadRunner.RunAsync(approach, settings, progress));
+                task.StopTask();
+            }
+        });
+}
 
 var table = new Table().Border(TableBorder.Rounded).Title("What the server saw, and what the caller got");
 foreach (string column in new[] { "approach", "completed", "failed", "429s", "retries sent", "makespan", "bound", "makespan/bound", "p50", "p99" })
