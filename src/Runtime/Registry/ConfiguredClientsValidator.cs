@@ -22,14 +22,20 @@ internal sealed class ConfiguredClientsValidator : IValidateOptions<ConfiguredCl
 
     public ValidateOptionsResult Validate(string? name, Sections options)
     {
+        // Without AddThrottled the application asks the registry for budgets itself, by names this check cannot know.
         var known = new HashSet<string>(_clients.Select(c => c.Name), System.StringComparer.OrdinalIgnoreCase);
+        if (known.Count == 0)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
         string[] unknown = _throttling.GetChildren().Where(s => !known.Contains(s.Key)).Select(s => s.Path).ToArray();
         if (unknown.Length == 0)
         {
             return ValidateOptionsResult.Success;
         }
 
-        string registered = known.Count == 0 ? "none" : string.Join(", ", known.OrderBy(n => n, System.StringComparer.Ordinal));
+        string registered = string.Join(", ", known.OrderBy(n => n, System.StringComparer.Ordinal));
         return ValidateOptionsResult.Fail(unknown.Select(path =>
             $"{path} configures no throttled client of this application (registered with AddThrottled: {registered}); check the client's name, which is its interface's without the leading I."));
     }

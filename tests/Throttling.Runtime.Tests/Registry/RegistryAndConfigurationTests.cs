@@ -77,6 +77,17 @@ public class RegistryAndConfigurationTests
         Assert.Same(Serp, throttle.Policy);
     }
 
+    [Fact]
+    public void Without_AddThrottled_the_sections_are_not_checked_against_registered_clients()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Throttling:SerpClient:Slots"] = "68" }).Build();
+        ServiceProvider services = new ServiceCollection().AddThrottling(configuration).BuildServiceProvider();
+
+        services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+
+        Assert.Equal(68, services.GetRequiredService<ThrottlingRegistry>().GetOrCreate(Serp).Policy.Slots!.Count);
+    }
+
     [Theory]
     [InlineData("Throttling:SerpClient:MaxWait", "30 seconds", "Throttling:SerpClient:MaxWait")]
     [InlineData("Throttling:SerpClient:Slots", "many", "Throttling:SerpClient:Slots")]
