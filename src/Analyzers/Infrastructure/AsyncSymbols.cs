@@ -10,14 +10,14 @@ internal sealed class AsyncSymbols
     private AsyncSymbols(Compilation compilation, INamedTypeSymbol task)
     {
         Task = task;
-        TaskOfT = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task`1");
-        ValueTask = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.ValueTask");
-        ValueTaskOfT = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
-        CancellationToken = compilation.GetBestTypeByMetadataName("System.Threading.CancellationToken");
-        Thread = compilation.GetBestTypeByMetadataName("System.Threading.Thread");
+        TaskOfT = compilation.GetBestTypeByMetadataName(KnownTypeNames.TaskOfT);
+        ValueTask = compilation.GetBestTypeByMetadataName(KnownTypeNames.ValueTask);
+        ValueTaskOfT = compilation.GetBestTypeByMetadataName(KnownTypeNames.ValueTaskOfT);
+        CancellationToken = compilation.GetBestTypeByMetadataName(KnownTypeNames.CancellationToken);
+        Thread = compilation.GetBestTypeByMetadataName(KnownTypeNames.Thread);
         Obsolete = compilation.GetBestTypeByMetadataName("System.ObsoleteAttribute");
         TaskStatus = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.TaskStatus");
-        Enumerable = compilation.GetBestTypeByMetadataName("System.Linq.Enumerable");
+        Enumerable = compilation.GetBestTypeByMetadataName(KnownTypeNames.Enumerable);
         TimeSpan = compilation.GetBestTypeByMetadataName("System.TimeSpan");
         Debug = compilation.GetBestTypeByMetadataName("System.Diagnostics.Debug");
         WaitHandle = compilation.GetBestTypeByMetadataName("System.Threading.WaitHandle");
@@ -73,7 +73,7 @@ internal sealed class AsyncSymbols
     private INamedTypeSymbol?[] Awaiters { get; }
 
     public static AsyncSymbols? Create(Compilation compilation)
-        => compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task") is { } task ? new AsyncSymbols(compilation, task) : null;
+        => compilation.GetBestTypeByMetadataName(KnownTypeNames.Task) is { } task ? new AsyncSymbols(compilation, task) : null;
 
     /// <summary>Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;.</summary>
     public bool IsTaskLike(INamedTypeSymbol? type)

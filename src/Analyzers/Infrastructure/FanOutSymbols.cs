@@ -10,8 +10,8 @@ internal sealed class FanOutSymbols
     {
         Task = task;
         Enumerable = enumerable;
-        SemaphoreSlim = compilation.GetBestTypeByMetadataName("System.Threading.SemaphoreSlim");
-        RateLimiter = compilation.GetBestTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
+        SemaphoreSlim = compilation.GetBestTypeByMetadataName(KnownTypeNames.SemaphoreSlim);
+        RateLimiter = compilation.GetBestTypeByMetadataName(KnownTypeNames.RateLimiter);
         Throttling = ThrottlingSymbols.Create(compilation);
     }
 
@@ -26,8 +26,8 @@ internal sealed class FanOutSymbols
     public ThrottlingSymbols Throttling { get; }
 
     public static FanOutSymbols? Create(Compilation compilation)
-        => compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task") is { } task
-            && compilation.GetBestTypeByMetadataName("System.Linq.Enumerable") is { } enumerable
+        => compilation.GetBestTypeByMetadataName(KnownTypeNames.Task) is { } task
+            && compilation.GetBestTypeByMetadataName(KnownTypeNames.Enumerable) is { } enumerable
             ? new FanOutSymbols(compilation, task, enumerable)
             : null;
 

@@ -36,7 +36,7 @@ internal sealed class HttpSymbols
 
     public static HttpSymbols? Create(Compilation compilation)
         => compilation.GetBestTypeByMetadataName("System.Net.Http.HttpClient") is { } client
-            && compilation.GetBestTypeByMetadataName("System.Net.Http.HttpResponseMessage") is { } response
+            && compilation.GetBestTypeByMetadataName(KnownTypeNames.HttpResponseMessage) is { } response
             ? new HttpSymbols(compilation, client, response)
             : null;
 

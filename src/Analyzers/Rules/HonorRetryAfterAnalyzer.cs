@@ -142,8 +142,8 @@ public sealed class HonorRetryAfterAnalyzer : DiagnosticAnalyzer
         public INamedTypeSymbol? Random { get; }
 
         public static RetrySymbols? Create(Compilation compilation)
-            => HttpSymbols.Create(compilation) is { } http && compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task") is { } task
-                ? new RetrySymbols(http, task, compilation.GetBestTypeByMetadataName("System.Threading.Thread"), compilation.GetBestTypeByMetadataName("System.Random"))
+            => HttpSymbols.Create(compilation) is { } http && compilation.GetBestTypeByMetadataName(KnownTypeNames.Task) is { } task
+                ? new RetrySymbols(http, task, compilation.GetBestTypeByMetadataName(KnownTypeNames.Thread), compilation.GetBestTypeByMetadataName("System.Random"))
                 : null;
     }
 }

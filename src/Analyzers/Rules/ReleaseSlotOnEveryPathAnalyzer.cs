@@ -327,8 +327,8 @@ public sealed class ReleaseSlotOnEveryPathAnalyzer : DiagnosticAnalyzer
 
         public static GateSymbols? Create(Compilation compilation)
         {
-            INamedTypeSymbol? semaphore = compilation.GetBestTypeByMetadataName("System.Threading.SemaphoreSlim");
-            INamedTypeSymbol? limiter = compilation.GetBestTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
+            INamedTypeSymbol? semaphore = compilation.GetBestTypeByMetadataName(KnownTypeNames.SemaphoreSlim);
+            INamedTypeSymbol? limiter = compilation.GetBestTypeByMetadataName(KnownTypeNames.RateLimiter);
             return semaphore is null && limiter is null
                 ? null
                 : new GateSymbols(semaphore, limiter, compilation.GetBestTypeByMetadataName("System.Threading.RateLimiting.RateLimitLease"));

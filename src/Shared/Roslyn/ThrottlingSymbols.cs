@@ -11,13 +11,13 @@ internal sealed class ThrottlingSymbols
 {
     private ThrottlingSymbols(Compilation compilation)
     {
-        Task = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task");
-        TaskOfT = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task`1");
-        ValueTask = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.ValueTask");
-        ValueTaskOfT = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        Task = compilation.GetBestTypeByMetadataName(KnownTypeNames.Task);
+        TaskOfT = compilation.GetBestTypeByMetadataName(KnownTypeNames.TaskOfT);
+        ValueTask = compilation.GetBestTypeByMetadataName(KnownTypeNames.ValueTask);
+        ValueTaskOfT = compilation.GetBestTypeByMetadataName(KnownTypeNames.ValueTaskOfT);
         AsyncEnumerableOfT = compilation.GetBestTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
-        CancellationToken = compilation.GetBestTypeByMetadataName("System.Threading.CancellationToken");
-        HttpResponseMessage = compilation.GetBestTypeByMetadataName("System.Net.Http.HttpResponseMessage");
+        CancellationToken = compilation.GetBestTypeByMetadataName(KnownTypeNames.CancellationToken);
+        HttpResponseMessage = compilation.GetBestTypeByMetadataName(KnownTypeNames.HttpResponseMessage);
         Disposable = compilation.GetBestTypeByMetadataName("System.IDisposable");
         AsyncDisposable = compilation.GetBestTypeByMetadataName("System.IAsyncDisposable");
         RefitApiResponse = compilation.GetBestTypeByMetadataName("Refit.IApiResponse");
