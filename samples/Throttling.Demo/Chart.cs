@@ -5,7 +5,10 @@ using Throttling.Workload;
 
 namespace Throttling.Demo;
 
-/// <summary>Requests in flight and requests arriving per second, at the server, for each approach.</summary>
+/// <summary>
+/// Requests in flight, and request starts in the trailing one-second window, at the server, for each approach: the two
+/// quantities the server's limits count, drawn against those limits.
+/// </summary>
 internal static class Chart
 {
     private const int Width = 1400;
@@ -21,27 +24,38 @@ internal static class Chart
         Plot inFlight = multiplot.GetPlot(0);
         Plot arrivals = multiplot.GetPlot(1);
 
+        WorkloadSettings settings = results[0].Settings;
+
+        // Off-scale peaks are named in the legend rather than squashing the limit-sized values to the axis floor.
+        double ceiling = settings.RatePerSecond * 4;
         for (int i = 0; i < results.Count; i++)
         {
             RunResult result = results[i];
+
+            // Earlier approaches are drawn wider and dashed, so a later line over the same steps does not hide them.
+            float width = 1.5f + (2f * (results.Count - 1 - i));
             (double[] times, double[] counts) = InFlight(result.ServerLog);
             var line = inFlight.Add.ScatterLine(times, counts, Colors[i % Colors.Length]);
             line.LegendText = result.Approach;
+            line.LineWidth = width;
+            line.LinePattern = i == results.Count - 1 ? LinePattern.Solid : LinePattern.Dashed;
 
-            (double[] seconds, double[] perSecond) = ArrivalsPerSecond(result.ServerLog);
-            var rate = arrivals.Add.Scatter(seconds, perSecond, Colors[i % Colors.Length]);
-            rate.LegendText = result.Approach;
-            rate.MarkerSize = 6;
+            (double[] seconds, double[] window) = StartsInTrailingSecond(result.ServerLog);
+            double peak = window.Max();
+            var starts = arrivals.Add.ScatterLine(seconds, window.Select(w => Math.Min(w, ceiling)).ToArray(), Colors[i % Colors.Length]);
+            starts.LegendText = peak > ceiling ? $"{result.Approach} (peak {peak:0}, off scale)" : result.Approach;
+            starts.LineWidth = width;
+            starts.LinePattern = line.LinePattern;
         }
 
-        WorkloadSettings settings = results[0].Settings;
         inFlight.Add.HorizontalLine(settings.Slots, 1, Colors[3], LinePattern.Dashed).LegendText = "server's slots";
-        arrivals.Add.HorizontalLine(settings.RatePerSecond, 1, Colors[3], LinePattern.Dashed).LegendText = "server's rate";
+        arrivals.Add.HorizontalLine(settings.RatePerSecond, 1, Colors[3], LinePattern.Dotted).LegendText = $"server's limit: {settings.RatePerSecond} in any 1 s";
+        arrivals.Axes.SetLimitsY(0, ceiling * 1.05);
         inFlight.Title($"Requests in flight at the server ({settings.Requests} requests, {settings.Slots} slots, {settings.RatePerSecond}/s)");
         inFlight.YLabel("in flight");
         inFlight.XLabel("seconds since the run started");
-        arrivals.Title("Requests arriving at the server, per second over quarter-second buckets (refused ones included)");
-        arrivals.YLabel("requests / s");
+        arrivals.Title("Requests that arrived at the server in the last second, refused ones included (what its sliding window counts)");
+        arrivals.YLabel("arrivals in the last 1 s");
         arrivals.XLabel("seconds since the run started");
         inFlight.ShowLegend(Alignment.UpperRight);
         arrivals.ShowLegend(Alignment.UpperRight);
@@ -81,23 +95,39 @@ internal static class Chart
         return (times.ToArray(), counts.ToArray());
     }
 
-    // Arrivals in quarter-second buckets, scaled to a per-second rate: fine enough to show a burst.
-    private static (double[] Seconds, double[] PerSecond) ArrivalsPerSecond(IReadOnlyList<RequestRecord> log)
+    // At every 20 ms, the arrivals in the second before: the count the server's exact sliding window compares with its limit.
+    private static (double[] Seconds, double[] InWindow) StartsInTrailingSecond(IReadOnlyList<RequestRecord> log)
     {
-        const double Bucket = 0.25;
+        const double Step = 0.02;
         if (log.Count == 0)
         {
             return (new[] { 0.0 }, new[] { 0.0 });
         }
 
         double origin = log.Min(r => r.Arrived.TotalSeconds);
-        int last = (int)((log.Max(r => r.Arrived.TotalSeconds) - origin) / Bucket);
-        int[] buckets = new int[last + 1];
-        foreach (RequestRecord record in log)
+        double[] arrivals = log.Select(r => r.Arrived.TotalSeconds - origin).OrderBy(t => t).ToArray();
+        int samples = (int)Math.Ceiling(arrivals[^1] / Step) + 1;
+        var seconds = new double[samples];
+        var inWindow = new double[samples];
+        int first = 0;
+        int next = 0;
+        for (int i = 0; i < samples; i++)
         {
-            buckets[(int)((record.Arrived.TotalSeconds - origin) / Bucket)]++;
+            double at = i * Step;
+            while (next < arrivals.Length && arrivals[next] <= at)
+            {
+                next++;
+            }
+
+            while (first < next && arrivals[first] <= at - 1)
+            {
+                first++;
+            }
+
+            seconds[i] = at;
+            inWindow[i] = next - first;
         }
 
-        return (Enumerable.Range(0, buckets.Length).Select(b => (b + 0.5) * Bucket).ToArray(), buckets.Select(b => b / Bucket).ToArray());
+        return (seconds, inWindow);
     }
 }
