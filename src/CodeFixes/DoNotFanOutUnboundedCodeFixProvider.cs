@@ -48,6 +48,7 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
             return;
         }
 
+        int bound = MaxConcurrency(context.Document, root.SyntaxTree);
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
             if (!diagnostic.Properties.ContainsKey(DoNotFanOutUnboundedAnalyzer.ProjectionProperty)
@@ -58,7 +59,6 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            int bound = MaxConcurrency(context.Document, root.SyntaxTree);
             string? token = EnclosingCancellationToken(model, whenAll, context.CancellationToken);
             if (model.Compilation.GetTypeByMetadataName("Throttling.FanOut") is not null)
             {

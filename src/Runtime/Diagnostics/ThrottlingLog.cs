@@ -5,7 +5,8 @@ namespace Throttling;
 
 /// <summary>
 /// The log events of throttled clients, category <c>Throttling</c>, event ids 1–5. Durations read as people say them
-/// (<c>527 ms</c>, <c>3 s</c>); the structured values carry the client's name first.
+/// (<c>527 ms</c>, <c>3 s</c>); the structured values carry the client's name first. Each wrapper asks the logger first,
+/// so a 429 or a rejection formats nothing when nobody listens.
 /// </summary>
 internal static partial class ThrottlingLog
 {
@@ -25,16 +26,36 @@ internal static partial class ThrottlingLog
     private static partial void Rejected(ILogger logger, string client, string detail, string suppressed);
 
     public static void ServerThrottled(ILogger logger, string client, RetryAfter retryAfter)
-        => ServerThrottled(logger, client, retryAfter.IsSpecified ? "Retry-After " + retryAfter : "no Retry-After");
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            ServerThrottled(logger, client, retryAfter.IsSpecified ? "Retry-After " + retryAfter : "no Retry-After");
+        }
+    }
 
     public static void CoolDownStarted(ILogger logger, string client, TimeSpan coolDown, bool fromServer)
-        => CoolDownStarted(logger, client, Duration.Describe(coolDown), fromServer ? "as the server asked" : "backing off (the server gave no Retry-After)");
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            CoolDownStarted(logger, client, Duration.Describe(coolDown), fromServer ? "as the server asked" : "backing off (the server gave no Retry-After)");
+        }
+    }
 
     public static void RetryAfterTooLong(ILogger logger, string client, TimeSpan retryAfter, TimeSpan max)
-        => RetryAfterTooLong(logger, client, Duration.Describe(retryAfter), Duration.Describe(max));
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            RetryAfterTooLong(logger, client, Duration.Describe(retryAfter), Duration.Describe(max));
+        }
+    }
 
     public static void RetriesExhausted(ILogger logger, string client, int attempts)
-        => RetriesExhausted(logger, client, attempts == 1 ? "its only attempt" : $"all {attempts} attempts");
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            RetriesExhausted(logger, client, attempts == 1 ? "its only attempt" : $"all {attempts} attempts");
+        }
+    }
 
     // `suppressed`: the rejections since the last one logged, which were not (one report per interval under overload).
     public static void Rejected(ILogger logger, string client, string detail, int suppressed)

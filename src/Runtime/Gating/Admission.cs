@@ -179,11 +179,10 @@ internal sealed class Admission : QueueNode<Admission>, IValueTaskSource<long>
 
     private void Recycle()
     {
-        _cancellation.Dispose();
+        Disarm();
         _cancellation = default;
         if (_deadline is not null)
         {
-            _deadline.Dispose();
             return;
         }
 

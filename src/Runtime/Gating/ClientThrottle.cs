@@ -713,7 +713,7 @@ public sealed class ClientThrottle : IDisposable
             RejectionReason.ServerCoolDown => $"the server asked it to wait {Duration.Describe(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before {RefusedUntilUtc()}.",
             _ => $"it waited {Duration.Describe(_maxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {DescribeLimits()}.",
         };
-        if (_rejectionLogs.ShouldLog(_clock.Now(), out int suppressed))
+        if (_logger.IsEnabled(LogLevel.Warning) && _rejectionLogs.ShouldLog(_clock.Now(), out int suppressed))
         {
             ThrottlingLog.Rejected(_logger, Name, detail, suppressed);
         }
