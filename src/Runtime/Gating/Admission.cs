@@ -97,9 +97,9 @@ internal sealed class Admission : QueueNode<Admission>, IValueTaskSource<long>
         if (maxWait is { } wait)
         {
             _clock = clock;
-            long now = clock.Now();
-            _deadlineAt = wait.Ticks >= long.MaxValue - now ? long.MaxValue : now + wait.Ticks;
-            _deadline = clock.Time.CreateTimer(static state => ((Admission)state!).OnDeadline(), this, Clock.TimerStep(wait), Timeout.InfiniteTimeSpan);
+            // Counted from the arrival, not from now: a caller that reaches this line late does not wait longer.
+            _deadlineAt = wait.Ticks >= long.MaxValue - EnqueuedAt ? long.MaxValue : EnqueuedAt + wait.Ticks;
+            _deadline = clock.Time.CreateTimer(static state => ((Admission)state!).OnDeadline(), this, Clock.DueTime(clock.Now(), _deadlineAt), Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -31,7 +31,7 @@ public sealed partial class CallGate
             IAsyncEnumerator<T>? enumerator = null;
             bool hasItem = false;
             bool streaming = false;
-            TimeSpan delay = default;
+            long retryAt = default;
             try
             {
                 enumerator = call(state).GetAsyncEnumerator(enumeratorToken);
@@ -42,7 +42,7 @@ public sealed partial class CallGate
             {
                 // Retried below, after this attempt is cleaned up. Decided here rather than in a filter, so that a failure
                 // of the decision itself surfaces instead of silently ending the retries.
-                if (!Client.IsServerThrottle(exception, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+                if (!Client.IsServerThrottle(exception, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out retryAt))
                 {
                     throw;
                 }
@@ -57,7 +57,7 @@ public sealed partial class CallGate
 
             if (!streaming)
             {
-                await Client.DelayAsync(delay, waitToken).ConfigureAwait(false);
+                await Client.DelayUntilAsync(retryAt, waitToken).ConfigureAwait(false);
                 continue;
             }
 

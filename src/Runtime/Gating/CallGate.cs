@@ -154,11 +154,11 @@ public sealed partial class CallGate
         }
 
         await Settled(attempt);
-        TimeSpan delay;
+        long retryAt;
         ServerAnswer<TResult> throttled;
         try
         {
-            if (!IsRetried(attempt, 0, detector, out delay, out throttled))
+            if (!IsRetried(attempt, 0, detector, out retryAt, out throttled))
             {
                 return attempt.GetAwaiter().GetResult();
             }
@@ -169,16 +169,16 @@ public sealed partial class CallGate
         }
 
         // Awaited through the attempt's own variable and awaiter, so that the retry costs the state machine no field.
-        attempt = RetryAsync(throttled, delay, state, call, detector, cancellationToken);
+        attempt = RetryAsync(throttled, retryAt, state, call, detector, cancellationToken);
         await Settled(attempt);
         return attempt.GetAwaiter().GetResult();
     }
 
-    private async Task<TResult> RetryAsync<TState, TResult>(ServerAnswer<TResult> throttled, TimeSpan delay, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    private async Task<TResult> RetryAsync<TState, TResult>(ServerAnswer<TResult> throttled, long retryAt, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         for (int retry = 1; ; retry++)
         {
-            await Client.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+            await Client.DelayUntilAsync(retryAt, cancellationToken).ConfigureAwait(false);
 
             // The server's last 429 is kept until the retry is admitted: if the retry is rejected instead (queue full,
             // MaxWait, server cool-down), the caller gets the answer the server gave, not a rejection of a call that
@@ -198,7 +198,7 @@ public sealed partial class CallGate
             await Settled(attempt);
             try
             {
-                if (!IsRetried(attempt, retry, detector, out delay, out throttled))
+                if (!IsRetried(attempt, retry, detector, out retryAt, out throttled))
                 {
                     return attempt.GetAwaiter().GetResult();
                 }
@@ -210,16 +210,16 @@ public sealed partial class CallGate
         }
     }
 
-    // Whether a completed attempt was throttled and is retried after `delay`; otherwise the caller gets it as it is.
+    // Whether a completed attempt was throttled and is retried at `retryAt`; otherwise the caller gets it as it is.
     // Deciding runs here, not in an exception filter, so that a failure of its own is not swallowed.
-    private bool IsRetried<TResult>(Task<TResult> attempt, int retry, ThrottleDetector<TResult>? detector, out TimeSpan delay, out ServerAnswer<TResult> throttled)
+    private bool IsRetried<TResult>(Task<TResult> attempt, int retry, ThrottleDetector<TResult>? detector, out long retryAt, out ServerAnswer<TResult> throttled)
     {
-        delay = default;
+        retryAt = default;
         throttled = default;
         if (attempt.Status == TaskStatus.RanToCompletion)
         {
             TResult result = attempt.Result;
-            if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out delay))
+            if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out retryAt))
             {
                 return false;
             }
@@ -229,7 +229,7 @@ public sealed partial class CallGate
         }
 
         Exception failure = Failure(attempt);
-        if (!Client.IsServerThrottle(failure, out RetryAfter thrown) || !Client.ShouldRetry(_backoff, retry, thrown, out delay))
+        if (!Client.IsServerThrottle(failure, out RetryAfter thrown) || !Client.ShouldRetry(_backoff, retry, thrown, out retryAt))
         {
             return false;
         }

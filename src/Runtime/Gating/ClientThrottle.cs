@@ -349,9 +349,9 @@ public sealed class ClientThrottle : IDisposable
     /// <param name="backoff">The method's backoff.</param>
     /// <param name="retry">Retries already made for this call.</param>
     /// <param name="retryAfter">What the server said.</param>
-    /// <param name="delay">How long to wait before the retry.</param>
+    /// <param name="retryAt">The clock tick the retry waits for, to hand to <see cref="DelayUntilAsync"/>.</param>
     /// <returns>False when the call should end with the server's answer.</returns>
-    internal bool ShouldRetry(BackoffPolicy backoff, int retry, RetryAfter retryAfter, out TimeSpan delay)
+    internal bool ShouldRetry(BackoffPolicy backoff, int retry, RetryAfter retryAfter, out long retryAt)
     {
         _metrics?.ServerThrottled(Name);
         ThrottlingLog.ServerThrottled(_logger, Name, retryAfter);
@@ -360,16 +360,17 @@ public sealed class ClientThrottle : IDisposable
         {
             ThrottlingLog.RetryAfterTooLong(_logger, Name, serverDelay.Value, backoff.MaxRetryAfter);
             Refuse(serverDelay.Value);
-            delay = TimeSpan.Zero;
+            retryAt = long.MinValue;
             return false;
         }
 
+        TimeSpan delay;
         lock (_sync)
         {
             delay = serverDelay ?? backoff.ComputeDelay(retry, _random.NextDouble());
         }
 
-        CoolDown(delay, retryAfter);
+        retryAt = CoolDown(delay, retryAfter);
         if (retry >= backoff.MaxRetries)
         {
             ThrottlingLog.RetriesExhausted(_logger, Name, retry + 1);
@@ -385,12 +386,19 @@ public sealed class ClientThrottle : IDisposable
         => ServerThrottle.IsThrottled(exception, out retryAfter)
             || (Policy.ExceptionDetector?.Invoke(exception, out retryAfter) ?? false);
 
-    internal Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until <paramref name="retryAt"/>, a moment rather than a duration: a retry that reaches its wait late (a
+    /// busy thread pool) does not add the lateness to the server's Retry-After.
+    /// </summary>
+    internal Task DelayUntilAsync(long retryAt, CancellationToken cancellationToken)
     {
-        if (delay <= TimeSpan.Zero)
+        long now = _clock.Now();
+        if (retryAt <= now)
         {
             return Task.CompletedTask;
         }
+
+        TimeSpan delay = Clock.DueTime(now, retryAt);
 #if NET8_0_OR_GREATER
         return Task.Delay(delay, _clock.Time, cancellationToken);
 #else
@@ -661,15 +669,17 @@ public sealed class ClientThrottle : IDisposable
         }
     }
 
-    private void CoolDown(TimeSpan duration, RetryAfter retryAfter)
+    // Returns the end of this cool-down, which a longer one already under way may outlast.
+    private long CoolDown(TimeSpan duration, RetryAfter retryAfter)
     {
+        long until;
         lock (_sync)
         {
             long now = _clock.Now();
-            long until = Saturate(now, duration.Ticks);
+            until = Saturate(now, duration.Ticks);
             if (duration <= TimeSpan.Zero || until <= _coolDownUntil)
             {
-                return;
+                return until;
             }
 
             _coolDownUntil = until;
@@ -681,6 +691,7 @@ public sealed class ClientThrottle : IDisposable
 
         _metrics?.CooledDown(Name);
         ThrottlingLog.CoolDownStarted(_logger, Name, duration, retryAfter.IsSpecified);
+        return until;
     }
 
     // The server asked for longer than MaxRetryAfter: nobody is sent into it until its time has passed.

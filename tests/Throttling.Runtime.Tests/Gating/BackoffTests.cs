@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static Throttling.Tests.ScriptedResponses;
 using static Throttling.Tests.Times;
@@ -30,6 +33,34 @@ public class BackoffTests
         Assert.Equal(HttpStatusCode.OK, (await call).StatusCode);
         Assert.Equal(new[] { TimeSpan.Zero, S(7) }, script.CallTimes);
         Assert.True(((TrackedContent)tooMany.Content).IsDisposed);
+    }
+
+    [Fact]
+    public async Task A_retry_that_reaches_its_wait_late_still_goes_at_the_servers_time_not_that_long_after()
+    {
+        // A busy thread pool runs the retry's continuation late. Simulated here: the clock moves the server's 7 s
+        // while the retry announces its cool-down, before it starts waiting. Those 7 s count towards its wait.
+        FakeTimeProvider clock = NewClock();
+        var logs = new FakeLogCollector(Options.Create(new FakeLogCollectorOptions
+        {
+            OutputSink = line =>
+            {
+                if (line.Contains("new calls pause", StringComparison.Ordinal))
+                {
+                    clock.Advance(S(7));
+                }
+            },
+        }));
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        using var registry = new ThrottlingRegistry(clock, loggerFactory);
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Serp", new SlotPolicy(4)));
+        var script = new ScriptedResponses(clock, Respond(TooMany(after: S(7))), Ok());
+
+        Task<HttpResponseMessage> call = Run(throttle, script);
+
+        await Eventually.TrueAsync(() => call.IsCompleted, "the retry goes once the server's 7 s have passed");
+        Assert.Equal(HttpStatusCode.OK, (await call).StatusCode);
+        Assert.Equal(new[] { TimeSpan.Zero, S(7) }, script.CallTimes);
     }
 
     [Fact]

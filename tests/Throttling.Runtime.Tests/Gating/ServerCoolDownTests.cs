@@ -84,9 +84,11 @@ public class ServerCoolDownTests
         calls.Complete(0, tooMany);
         await Eventually.TrueAsync(() => throttle.InFlight == 0 && throttle.CoolDownRemaining == S(1), "the call backs off");
 
-        // Another call takes the slot when the cool-down ends and keeps it, so the retry waits out its MaxWait.
+        // Another call, queued halfway through the cool-down (so its MaxWait ends after it), takes the slot when the
+        // cool-down ends and keeps it, so the retry waits out its MaxWait.
+        clock.Advance(Ms(500));
         Task<HttpResponseMessage> other = throttle.DefaultGate.RunAsync((calls, i: 1), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse);
-        clock.Advance(S(1));
+        clock.Advance(Ms(500));
         await Eventually.TrueAsync(() => calls.Started == 2 && throttle.Waiting == 1, "the other call runs, the retry waits");
         clock.Advance(S(1));
 

@@ -146,6 +146,26 @@ public class SlotTests
     }
 
     [Fact]
+    public async Task MaxWait_counts_from_the_arrival_even_when_the_caller_arms_its_wait_late()
+    {
+        var clock = new StallingClock(Start);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1, maxWait: S(5))), clock);
+        var calls = new ControlledCalls<int>();
+        _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
+
+        // The caller is queued, then loses 2 s before it sets its MaxWait timer (the first clock read after queuing).
+        clock.StallOnce(S(2), () => throttle.Waiting == 1);
+        Task<int> waiting = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
+        clock.Advance(S(3) - TimeSpan.FromTicks(1));
+        Assert.False(waiting.IsCompleted);
+        clock.Advance(TimeSpan.FromTicks(1));
+
+        await Eventually.TrueAsync(() => waiting.IsCompleted, "rejected 5 s after it arrived");
+        var rejected = await Assert.ThrowsAsync<ThrottlingRejectedException>(() => waiting);
+        Assert.Equal(RejectionReason.MaxWaitExceeded, rejected.Reason);
+    }
+
+    [Fact]
     public async Task Cancelling_a_queued_call_removes_it_at_once()
     {
         using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
