@@ -58,6 +58,9 @@ internal sealed class ThrottlingMetrics : IDisposable
             description: "Calls refused because the queue was full or the wait too long.");
     }
 
+    /// <summary>Whether anyone listens to wait durations; when nobody does, waits need not be timed.</summary>
+    public bool MeasuresWaits => _waitDuration.Enabled;
+
     public void Waited(string client, TimeSpan wait)
     {
         if (_waitDuration.Enabled)
