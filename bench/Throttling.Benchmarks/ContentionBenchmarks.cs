@@ -16,7 +16,7 @@ public class ContentionBenchmarks
     public void Setup()
     {
         _semaphore = new SemaphoreSlim(4);
-        _throttle = new ClientThrottle(new ThrottlingPolicy("Contention", new SlotPolicy(4)));
+        _throttle = new ClientThrottle(new ThrottlingPolicy("Contention") { Slots = new SlotPolicy(4) });
     }
 
     [IterationCleanup]

@@ -8,48 +8,39 @@ namespace Throttling.Generators.Emitting;
 
 internal static partial class ClientEmitter
 {
-
     private static void WritePolicy(SourceWriter writer, ClientModel client)
     {
         PolicyModel policy = client.Policy;
         writer.Line($"/// <summary>The limits declared on <see cref=\"{client.InterfaceCref}\"/>; configuration section <c>Throttling:{client.ClientName}</c> overrides them.</summary>");
-        writer.Line("public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy(");
-        writer.Indent();
-        var arguments = new List<Action>();
-        arguments.Add(() => writer.Line($"\"{client.ClientName}\""));
+        writer.Line($"public static global::Throttling.ThrottlingPolicy Policy {{ get; }} = new global::Throttling.ThrottlingPolicy(\"{client.ClientName}\")");
+        writer.OpenBlock();
         if (policy.Slots is { } slots)
         {
-            arguments.Add(() => writer.Line("slots: " + SlotPolicy(slots)));
+            writer.Line("Slots = " + SlotPolicy(slots) + ",");
         }
 
         if (!policy.RateLimits.IsEmpty)
         {
-            arguments.Add(() => WriteArray(writer, "rateLimits: ", policy.RateLimits.Select(RateLimitPolicy)));
+            WriteArray(writer, "RateLimits = ", policy.RateLimits.Select(RateLimitPolicy));
         }
 
         if (policy.Backoff is { } backoff)
         {
-            arguments.Add(() => writer.Line("backoff: " + BackoffPolicy(backoff)));
+            writer.Line("Backoff = " + BackoffPolicy(backoff) + ",");
         }
 
         if (!policy.Methods.IsEmpty)
         {
-            arguments.Add(() => WriteArray(writer, "methods: ", policy.Methods.Select(MethodPolicy)));
+            WriteArray(writer, "Methods = ", policy.Methods.Select(MethodPolicy));
         }
 
         if (client.DetectsRefitExceptions || client.DetectsGrpcExceptions)
         {
-            arguments.Add(() => writer.Line("exceptionDetector: IsThrottledException"));
-        }
-
-        // Each argument but the last ends in a comma; multi-line arguments end on their closing brace.
-        for (int i = 0; i < arguments.Count; i++)
-        {
-            arguments[i]();
-            writer.AppendToLastLine(i < arguments.Count - 1 ? "," : ");");
+            writer.Line("ExceptionDetector = IsThrottledException,");
         }
 
         writer.Outdent();
+        writer.Line("};");
     }
 
     private static void WriteArray(SourceWriter writer, string prefix, IEnumerable<string> items)
@@ -61,50 +52,53 @@ internal static partial class ClientEmitter
             writer.Line(item + ",");
         }
 
-        writer.CloseBlock();
+        writer.Outdent();
+        writer.Line("},");
     }
 
     private static string SlotPolicy(SlotsModel slots)
     {
-        var arguments = new List<string> { Number(slots.Count) };
+        var settings = new List<string>();
         if (slots.QueueLimit != int.MaxValue)
         {
-            arguments.Add("queueLimit: " + Number(slots.QueueLimit));
+            settings.Add("QueueLimit = " + Number(slots.QueueLimit));
         }
 
         if (slots.MaxWaitTicks is { } maxWait)
         {
-            arguments.Add("maxWait: " + TimeSpanLiteral(maxWait));
+            settings.Add("MaxWait = " + TimeSpanLiteral(maxWait));
         }
 
-        return $"new global::Throttling.SlotPolicy({string.Join(", ", arguments)})";
+        return $"new global::Throttling.SlotPolicy({Number(slots.Count)})" + Initializer(settings);
     }
 
     private static string RateLimitPolicy(RateLimitModel limit)
     {
-        string kind = limit.Kind == 0 ? string.Empty : ", global::Throttling.RateLimitKind." + LimitRules.KindNames[limit.Kind];
-        return $"new global::Throttling.RateLimitPolicy({Number(limit.Permits)}, {TimeSpanLiteral(limit.WindowTicks)}{kind})";
+        string kind = limit.Kind == 0 ? string.Empty : " { Kind = global::Throttling.RateLimitKind." + LimitRules.KindNames[limit.Kind] + " }";
+        return $"new global::Throttling.RateLimitPolicy({Number(limit.Permits)}, {TimeSpanLiteral(limit.WindowTicks)}){kind}";
     }
 
     private static string BackoffPolicy(BackoffModel backoff)
-        => $"new global::Throttling.BackoffPolicy(maxRetries: {Number(backoff.MaxRetries)}, baseDelay: {TimeSpanLiteral(backoff.BaseDelayTicks)}, " +
-           $"maxDelay: {TimeSpanLiteral(backoff.MaxDelayTicks)}, maxRetryAfter: {TimeSpanLiteral(backoff.MaxRetryAfterTicks)})";
+        => $"new global::Throttling.BackoffPolicy {{ MaxRetries = {Number(backoff.MaxRetries)}, BaseDelay = {TimeSpanLiteral(backoff.BaseDelayTicks)}, " +
+           $"MaxDelay = {TimeSpanLiteral(backoff.MaxDelayTicks)}, MaxRetryAfter = {TimeSpanLiteral(backoff.MaxRetryAfterTicks)} }}";
 
     private static string MethodPolicy(MethodPolicyModel method)
     {
-        var arguments = new List<string> { "\"" + method.Key + "\"" };
+        var settings = new List<string>();
         if (!method.RateLimits.IsEmpty)
         {
-            arguments.Add("rateLimits: new[] { " + string.Join(", ", method.RateLimits.Select(RateLimitPolicy)) + " }");
+            settings.Add("RateLimits = new[] { " + string.Join(", ", method.RateLimits.Select(RateLimitPolicy)) + " }");
         }
 
         if (method.Backoff is { } backoff)
         {
-            arguments.Add("backoff: " + BackoffPolicy(backoff));
+            settings.Add("Backoff = " + BackoffPolicy(backoff));
         }
 
-        return $"new global::Throttling.MethodPolicy({string.Join(", ", arguments)})";
+        return $"new global::Throttling.MethodPolicy(\"{method.Key}\")" + Initializer(settings);
     }
+
+    private static string Initializer(List<string> settings) => settings.Count == 0 ? string.Empty : " { " + string.Join(", ", settings) + " }";
 
     /// <summary>A duration the way a person writes it: the largest unit that keeps it whole.</summary>
     private static string TimeSpanLiteral(long ticks)

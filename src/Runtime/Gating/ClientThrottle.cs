@@ -155,7 +155,7 @@ public sealed class ClientThrottle : IDisposable
     [EditorBrowsable(EditorBrowsableState.Never)]
     public CallGate Gate(string methodKey)
     {
-        if (!Policy.Methods.TryGetValue(methodKey, out MethodPolicy? method))
+        if (Policy.FindMethod(methodKey) is not { } method)
         {
             return DefaultGate;
         }

@@ -3,40 +3,54 @@ using System;
 namespace Throttling;
 
 /// <summary>How calls the server throttles (HTTP 429) are retried.</summary>
+/// <remarks>
+/// Every setting is an init property with <see cref="BackoffAttribute"/>'s default, so that adding one later breaks no
+/// caller's binary: <c>new BackoffPolicy { MaxRetries = 5, MaxRetryAfter = TimeSpan.FromMinutes(1) }</c>.
+/// </remarks>
 public sealed class BackoffPolicy
 {
+    private readonly int _maxRetries = BackoffDefaults.MaxRetries;
+    private readonly TimeSpan _baseDelay = BackoffDefaults.BaseDelay;
+    private readonly TimeSpan _maxDelay = BackoffDefaults.MaxDelay;
+    private readonly TimeSpan _maxRetryAfter = BackoffDefaults.MaxRetryAfter;
+
     /// <summary>Three retries, 2 s base delay, 60 s max delay, Retry-After honored up to 5 minutes.</summary>
     public static BackoffPolicy Default { get; } = new();
 
-    /// <summary>Creates a backoff policy; parameters left null take the defaults of <see cref="BackoffAttribute"/>.</summary>
-    /// <param name="maxRetries">Retries after the first attempt; 0 or more.</param>
-    /// <param name="baseDelay">The exponential backoff's first step.</param>
-    /// <param name="maxDelay">The longest computed delay.</param>
-    /// <param name="maxRetryAfter">The longest server Retry-After worth waiting for; longer fails the call at once.</param>
-    public BackoffPolicy(int maxRetries = BackoffDefaults.MaxRetries, TimeSpan? baseDelay = null, TimeSpan? maxDelay = null, TimeSpan? maxRetryAfter = null)
+    /// <summary>Creates a backoff policy with <see cref="BackoffAttribute"/>'s defaults; set the properties that differ.</summary>
+    public BackoffPolicy()
     {
-        if (!LimitRules.IsValidRetryCount(maxRetries))
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxRetries), maxRetries, "MaxRetries must be 0 or more.");
-        }
-
-        MaxRetries = maxRetries;
-        BaseDelay = Positive(baseDelay ?? BackoffDefaults.BaseDelay, nameof(baseDelay));
-        MaxDelay = Positive(maxDelay ?? BackoffDefaults.MaxDelay, nameof(maxDelay));
-        MaxRetryAfter = Positive(maxRetryAfter ?? BackoffDefaults.MaxRetryAfter, nameof(maxRetryAfter));
     }
 
-    /// <summary>Retries after the first attempt.</summary>
-    public int MaxRetries { get; }
+    /// <summary>Retries after the first attempt; 0 or more. <see cref="BackoffAttribute.MaxRetries"/>'s default.</summary>
+    public int MaxRetries
+    {
+        get => _maxRetries;
+        init => _maxRetries = LimitRules.IsValidRetryCount(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must be 0 or more.");
+    }
 
-    /// <summary>The exponential backoff's first step.</summary>
-    public TimeSpan BaseDelay { get; }
+    /// <summary>The exponential backoff's first step; positive.</summary>
+    public TimeSpan BaseDelay
+    {
+        get => _baseDelay;
+        init => _baseDelay = Positive(value, nameof(BaseDelay));
+    }
 
-    /// <summary>The longest computed delay.</summary>
-    public TimeSpan MaxDelay { get; }
+    /// <summary>The longest computed delay; positive.</summary>
+    public TimeSpan MaxDelay
+    {
+        get => _maxDelay;
+        init => _maxDelay = Positive(value, nameof(MaxDelay));
+    }
 
-    /// <summary>The longest server Retry-After worth waiting for.</summary>
-    public TimeSpan MaxRetryAfter { get; }
+    /// <summary>The longest server Retry-After worth waiting for; longer fails the call at once. Positive.</summary>
+    public TimeSpan MaxRetryAfter
+    {
+        get => _maxRetryAfter;
+        init => _maxRetryAfter = Positive(value, nameof(MaxRetryAfter));
+    }
 
     /// <summary>
     /// The full-jitter delay before retry number <paramref name="retry"/> (0 for the first retry): uniform between zero

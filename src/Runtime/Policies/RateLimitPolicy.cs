@@ -4,13 +4,15 @@ using System.Globalization;
 namespace Throttling;
 
 /// <summary>At most <see cref="Permits"/> call starts per <see cref="Window"/>, counted the way <see cref="Kind"/> says.</summary>
+/// <remarks>Settings beyond permits and window are init properties, so that adding one later breaks no caller's binary.</remarks>
 public sealed class RateLimitPolicy
 {
+    private readonly RateLimitKind _kind = RateLimitKind.SlidingWindow;
+
     /// <summary>Creates a rate limit.</summary>
     /// <param name="permits">Call starts allowed per window; at least 1.</param>
     /// <param name="window">The window length; positive.</param>
-    /// <param name="kind">How starts are counted.</param>
-    public RateLimitPolicy(int permits, TimeSpan window, RateLimitKind kind = RateLimitKind.SlidingWindow)
+    public RateLimitPolicy(int permits, TimeSpan window)
     {
         if (!LimitRules.IsValidCount(permits))
         {
@@ -22,14 +24,8 @@ public sealed class RateLimitPolicy
             throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be positive.");
         }
 
-        if (!LimitRules.IsValidKind((int)kind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown rate limit kind.");
-        }
-
         Permits = permits;
         Window = window;
-        Kind = kind;
     }
 
     /// <summary>Call starts allowed per window.</summary>
@@ -38,8 +34,14 @@ public sealed class RateLimitPolicy
     /// <summary>The window length.</summary>
     public TimeSpan Window { get; }
 
-    /// <summary>How starts are counted.</summary>
-    public RateLimitKind Kind { get; }
+    /// <summary>How starts are counted; <see cref="RateLimitKind.SlidingWindow"/> by default.</summary>
+    public RateLimitKind Kind
+    {
+        get => _kind;
+        init => _kind = LimitRules.IsValidKind((int)value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Kind), value, "Unknown rate limit kind.");
+    }
 
     /// <inheritdoc />
     public override string ToString()

@@ -4,42 +4,44 @@ using System.Globalization;
 namespace Throttling;
 
 /// <summary>How many calls of a client may be in flight at once, and how long callers may wait for one.</summary>
+/// <remarks>Settings beyond the count are init properties, so that adding one later breaks no caller's binary.</remarks>
 public sealed class SlotPolicy
 {
+    private readonly int _queueLimit = int.MaxValue;
+    private readonly TimeSpan? _maxWait;
+
     /// <summary>Creates a slot policy.</summary>
     /// <param name="count">Calls that may be in flight at once; at least 1.</param>
-    /// <param name="queueLimit">Callers that may wait at once; 0 means never wait. Unbounded by default.</param>
-    /// <param name="maxWait">The longest a call may wait for its turn; no limit by default.</param>
-    public SlotPolicy(int count, int queueLimit = int.MaxValue, TimeSpan? maxWait = null)
+    public SlotPolicy(int count)
     {
         if (!LimitRules.IsValidCount(count))
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, "Slots must be at least 1.");
         }
 
-        if (!LimitRules.IsValidQueueLimit(queueLimit))
-        {
-            throw new ArgumentOutOfRangeException(nameof(queueLimit), queueLimit, "QueueLimit must be 0 or more.");
-        }
-
-        if (maxWait is { } wait && wait <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxWait), wait, "MaxWait must be positive.");
-        }
-
         Count = count;
-        QueueLimit = queueLimit;
-        MaxWait = maxWait;
     }
 
     /// <summary>Calls that may be in flight at once.</summary>
     public int Count { get; }
 
-    /// <summary>Callers that may wait at once; <see cref="int.MaxValue"/> when unbounded.</summary>
-    public int QueueLimit { get; }
+    /// <summary>Callers that may wait at once; 0 means never wait. <see cref="int.MaxValue"/> (unbounded) by default.</summary>
+    public int QueueLimit
+    {
+        get => _queueLimit;
+        init => _queueLimit = LimitRules.IsValidQueueLimit(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(QueueLimit), value, "QueueLimit must be 0 or more.");
+    }
 
-    /// <summary>The longest a call may wait for its turn; null when unbounded.</summary>
-    public TimeSpan? MaxWait { get; }
+    /// <summary>The longest a call may wait for its turn; positive. Null (unbounded) by default.</summary>
+    public TimeSpan? MaxWait
+    {
+        get => _maxWait;
+        init => _maxWait = value is not { } wait || wait > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxWait), wait, "MaxWait must be positive.");
+    }
 
     /// <inheritdoc />
     public override string ToString()

@@ -16,25 +16,15 @@ public sealed class ThrottlingPolicy
     /// </summary>
     public static readonly TimeSpan DefaultRecordingDelayCap = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<string, MethodPolicy> _methods;
+    private readonly IReadOnlyList<RateLimitPolicy> _rateLimits = Array.Empty<RateLimitPolicy>();
+    private readonly BackoffPolicy _backoff = BackoffPolicy.Default;
+    private readonly MethodPolicy[] _methods = Array.Empty<MethodPolicy>();
+    private readonly Dictionary<string, MethodPolicy> _methodsByKey = new(StringComparer.Ordinal);
+    private readonly TimeSpan _recordingDelayCap = DefaultRecordingDelayCap;
 
-    /// <summary>Creates a policy.</summary>
+    /// <summary>Creates a policy; everything but the name is an init property.</summary>
     /// <param name="name">The client's name: the key of its budget, its configuration section and its metrics.</param>
-    /// <param name="slots">Bounds calls in flight; null for no bound.</param>
-    /// <param name="rateLimits">Bounds call starts per window; every limit must allow a start.</param>
-    /// <param name="backoff">How 429s are retried; <see cref="BackoffPolicy.Default"/> when null.</param>
-    /// <param name="methods">What individual methods add.</param>
-    /// <param name="exceptionDetector">
-    /// Recognizes throttling exceptions beyond the built-in ones of <see cref="ServerThrottle"/> (the generator adds Refit's
-    /// <c>ApiException</c> and gRPC's <c>RpcException</c> when the compilation references them).
-    /// </param>
-    public ThrottlingPolicy(
-        string name,
-        SlotPolicy? slots = null,
-        IEnumerable<RateLimitPolicy>? rateLimits = null,
-        BackoffPolicy? backoff = null,
-        IEnumerable<MethodPolicy>? methods = null,
-        ThrottleDetector<Exception>? exceptionDetector = null)
+    public ThrottlingPolicy(string name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -42,57 +32,75 @@ public sealed class ThrottlingPolicy
         }
 
         Name = name;
-        Slots = slots;
-        RateLimits = rateLimits?.ToArray() ?? Array.Empty<RateLimitPolicy>();
-        Backoff = backoff ?? BackoffPolicy.Default;
-        _methods = (methods ?? Enumerable.Empty<MethodPolicy>()).ToDictionary(m => m.Key, StringComparer.Ordinal);
-        ExceptionDetector = exceptionDetector;
     }
 
     /// <summary>The client's name: the key of its budget, its configuration section and its metrics.</summary>
     public string Name { get; }
 
-    /// <summary>Bounds calls in flight; null for no bound.</summary>
-    public SlotPolicy? Slots { get; }
+    /// <summary>Bounds calls in flight; null (no bound) by default.</summary>
+    public SlotPolicy? Slots { get; init; }
 
-    /// <summary>Bounds call starts per window.</summary>
-    public IReadOnlyList<RateLimitPolicy> RateLimits { get; }
-
-    /// <summary>How 429s are retried, unless a method says otherwise.</summary>
-    public BackoffPolicy Backoff { get; }
-
-    /// <summary>What individual methods add, by method key.</summary>
-    public IReadOnlyDictionary<string, MethodPolicy> Methods => _methods;
-
-    /// <summary>Recognizes throttling exceptions beyond the built-in ones.</summary>
-    public ThrottleDetector<Exception>? ExceptionDetector { get; }
-
-    /// <summary>
-    /// The latest, after a call is invoked, that its start is dated (at its response if that comes sooner). A server
-    /// counts a request when it arrives; dating the start no earlier than that keeps a client whose limits match the
-    /// server's clear of 429s wherever a request waited (in <c>HttpClient</c>'s connection pool, for an HTTP/2 stream, on
-    /// the network). The cost: each start holds its permit for up to this long before its window begins, so a limit of N
-    /// per window W yields at most W / (W + min(L, cap)) of N for calls of length L. Lower it for short windows on a fast
-    /// network; raise it where requests queue long before they are sent.
-    /// </summary>
-    public TimeSpan RecordingDelayCap { get; private set; } = DefaultRecordingDelayCap;
-
-    /// <summary>This policy with another <see cref="RecordingDelayCap"/>.</summary>
-    /// <param name="cap">Zero or more.</param>
-    public ThrottlingPolicy WithRecordingDelayCap(TimeSpan cap)
+    /// <summary>Bounds call starts per window; every limit must allow a start. None by default.</summary>
+    public IReadOnlyList<RateLimitPolicy> RateLimits
     {
-        if (cap < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(cap), cap, "RecordingDelayCap must be zero or more.");
-        }
-
-        ThrottlingPolicy copy = Copy(Slots, RateLimits, Backoff);
-        copy.RecordingDelayCap = cap;
-        return copy;
+        get => _rateLimits;
+        init => _rateLimits = value?.ToArray() ?? throw new ArgumentNullException(nameof(RateLimits));
     }
 
-    private ThrottlingPolicy Copy(SlotPolicy? slots, IEnumerable<RateLimitPolicy> rateLimits, BackoffPolicy backoff)
-        => new(Name, slots, rateLimits, backoff, _methods.Values, ExceptionDetector) { RecordingDelayCap = RecordingDelayCap };
+    /// <summary>How 429s are retried, unless a method says otherwise; <see cref="BackoffPolicy.Default"/> by default.</summary>
+    public BackoffPolicy Backoff
+    {
+        get => _backoff;
+        init => _backoff = value ?? throw new ArgumentNullException(nameof(Backoff));
+    }
+
+    /// <summary>What individual methods add, each under its own key; none by default.</summary>
+    public IReadOnlyList<MethodPolicy> Methods
+    {
+        get => _methods;
+        init
+        {
+            MethodPolicy[] methods = value?.ToArray() ?? throw new ArgumentNullException(nameof(Methods));
+            _methodsByKey.Clear();
+            foreach (MethodPolicy method in methods)
+            {
+                if (_methodsByKey.ContainsKey(method.Key))
+                {
+                    throw new ArgumentException($"Two method policies have the key '{method.Key}'.", nameof(Methods));
+                }
+
+                _methodsByKey.Add(method.Key, method);
+            }
+
+            _methods = methods;
+        }
+    }
+
+    /// <summary>
+    /// Recognizes throttling exceptions beyond the built-in ones of <see cref="ServerThrottle"/> (the generator adds Refit's
+    /// <c>ApiException</c> and gRPC's <c>RpcException</c> when the compilation references them); none by default.
+    /// </summary>
+    public ThrottleDetector<Exception>? ExceptionDetector { get; init; }
+
+    /// <summary>
+    /// The latest, after a call is invoked, that its start is dated (at its response if that comes sooner); zero or more,
+    /// <see cref="DefaultRecordingDelayCap"/> by default. A server counts a request when it arrives; dating the start no
+    /// earlier than that keeps a client whose limits match the server's clear of 429s wherever a request waited (in
+    /// <c>HttpClient</c>'s connection pool, for an HTTP/2 stream, on the network). The cost: each start holds its permit
+    /// for up to this long before its window begins, so a limit of N per window W yields at most W / (W + min(L, cap)) of
+    /// N for calls of length L. Lower it for short windows on a fast network; raise it where requests queue long before
+    /// they are sent.
+    /// </summary>
+    public TimeSpan RecordingDelayCap
+    {
+        get => _recordingDelayCap;
+        init => _recordingDelayCap = value >= TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(RecordingDelayCap), value, "RecordingDelayCap must be zero or more.");
+    }
+
+    /// <summary>The policy of the method <paramref name="key"/> names, if <see cref="Methods"/> has one.</summary>
+    internal MethodPolicy? FindMethod(string key) => _methodsByKey.TryGetValue(key, out MethodPolicy? method) ? method : null;
 
     /// <inheritdoc />
     public override string ToString()
@@ -112,6 +120,6 @@ public sealed class ThrottlingPolicy
             && RateLimits.Zip(other.RateLimits, (a, b) => a.SetsSameLimitsAs(b)).All(same => same)
             && Backoff.SetsSameLimitsAs(other.Backoff)
             && RecordingDelayCap == other.RecordingDelayCap
-            && _methods.Count == other._methods.Count
-            && _methods.All(m => other._methods.TryGetValue(m.Key, out MethodPolicy? theirs) && m.Value.SetsSameLimitsAs(theirs));
+            && _methods.Length == other._methods.Length
+            && _methods.All(m => other.FindMethod(m.Key) is { } theirs && m.SetsSameLimitsAs(theirs));
 }

@@ -29,6 +29,6 @@ public abstract class PermitsPerWindowOptions : TimedRateLimiterOptions
             throw new ArgumentOutOfRangeException(nameof(options), options.Window, "Window must be positive.");
         }
 
-        return new[] { new RateLimitPolicy(options.PermitLimit, options.Window, kind) };
+        return new[] { new RateLimitPolicy(options.PermitLimit, options.Window) { Kind = kind } };
     }
 }

@@ -77,28 +77,38 @@ internal static class PolicyOverrides
         SlotPolicy? slots = compiled.Slots;
         if (overrides.Slots is not null || overrides.QueueLimit is not null || overrides.MaxWait is not null)
         {
-            slots = new SlotPolicy(
-                overrides.Slots ?? compiled.Slots!.Count,
-                overrides.QueueLimit ?? compiled.Slots?.QueueLimit ?? int.MaxValue,
-                overrides.MaxWait ?? compiled.Slots?.MaxWait);
+            slots = new SlotPolicy(overrides.Slots ?? compiled.Slots!.Count)
+            {
+                QueueLimit = overrides.QueueLimit ?? compiled.Slots?.QueueLimit ?? int.MaxValue,
+                MaxWait = overrides.MaxWait ?? compiled.Slots?.MaxWait,
+            };
         }
 
-        IEnumerable<RateLimitPolicy> rateLimits = overrides.RateLimits is { } limits
-            ? limits.Select(limit => new RateLimitPolicy(limit.Permits, limit.Window, limit.Kind))
+        IReadOnlyList<RateLimitPolicy> rateLimits = overrides.RateLimits is { } limits
+            ? limits.Select(limit => new RateLimitPolicy(limit.Permits, limit.Window) { Kind = limit.Kind }).ToArray()
             : compiled.RateLimits;
 
         BackoffPolicy backoff = compiled.Backoff;
         if (overrides.MaxRetries is not null || overrides.BaseDelay is not null || overrides.MaxDelay is not null || overrides.MaxRetryAfter is not null)
         {
-            backoff = new BackoffPolicy(
-                overrides.MaxRetries ?? backoff.MaxRetries,
-                overrides.BaseDelay ?? backoff.BaseDelay,
-                overrides.MaxDelay ?? backoff.MaxDelay,
-                overrides.MaxRetryAfter ?? backoff.MaxRetryAfter);
+            backoff = new BackoffPolicy
+            {
+                MaxRetries = overrides.MaxRetries ?? backoff.MaxRetries,
+                BaseDelay = overrides.BaseDelay ?? backoff.BaseDelay,
+                MaxDelay = overrides.MaxDelay ?? backoff.MaxDelay,
+                MaxRetryAfter = overrides.MaxRetryAfter ?? backoff.MaxRetryAfter,
+            };
         }
 
-        var configured = new ThrottlingPolicy(compiled.Name, slots, rateLimits, backoff, compiled.Methods.Values, compiled.ExceptionDetector);
-        return configured.WithRecordingDelayCap(overrides.RecordingDelayCap ?? compiled.RecordingDelayCap);
+        return new ThrottlingPolicy(compiled.Name)
+        {
+            Slots = slots,
+            RateLimits = rateLimits,
+            Backoff = backoff,
+            Methods = compiled.Methods,
+            ExceptionDetector = compiled.ExceptionDetector,
+            RecordingDelayCap = overrides.RecordingDelayCap ?? compiled.RecordingDelayCap,
+        };
     }
 
     private static void Positive(List<string> errors, string path, TimeSpan? value)

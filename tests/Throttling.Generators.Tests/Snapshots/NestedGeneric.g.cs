@@ -11,9 +11,10 @@ static partial class Api
         where TItem : notnull
     {
         /// <summary>The limits declared on <see cref="global::Api.IRepository{TItem}"/>; configuration section <c>Throttling:Repository</c> overrides them.</summary>
-        public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy(
-            "Repository",
-            slots: new global::Throttling.SlotPolicy(4));
+        public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy("Repository")
+        {
+            Slots = new global::Throttling.SlotPolicy(4),
+        };
 
         private readonly global::Api.IRepository<TItem> _inner;
         private readonly global::Throttling.CallGate _gate;

@@ -10,14 +10,15 @@ namespace Weather
     public sealed partial class ThrottledWeatherApi : global::Weather.IWeatherApi
     {
         /// <summary>The limits declared on <see cref="global::Weather.IWeatherApi"/>; configuration section <c>Throttling:WeatherApi</c> overrides them.</summary>
-        public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy(
-            "WeatherApi",
-            slots: new global::Throttling.SlotPolicy(8),
-            rateLimits: new[]
+        public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy("WeatherApi")
+        {
+            Slots = new global::Throttling.SlotPolicy(8),
+            RateLimits = new[]
             {
                 new global::Throttling.RateLimitPolicy(60, global::System.TimeSpan.FromMinutes(1)),
             },
-            exceptionDetector: IsThrottledException);
+            ExceptionDetector = IsThrottledException,
+        };
 
         private readonly global::Weather.IWeatherApi _inner;
         private readonly global::Throttling.CallGate _gate;

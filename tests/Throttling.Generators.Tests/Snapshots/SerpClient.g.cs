@@ -10,19 +10,20 @@ namespace Search
     public sealed partial class ThrottledSerpClient : global::Search.ISerpClient
     {
         /// <summary>The limits declared on <see cref="global::Search.ISerpClient"/>; configuration section <c>Throttling:SerpClient</c> overrides them.</summary>
-        public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy(
-            "SerpClient",
-            slots: new global::Throttling.SlotPolicy(22, queueLimit: 500, maxWait: global::System.TimeSpan.FromSeconds(30)),
-            rateLimits: new[]
+        public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy("SerpClient")
+        {
+            Slots = new global::Throttling.SlotPolicy(22) { QueueLimit = 500, MaxWait = global::System.TimeSpan.FromSeconds(30) },
+            RateLimits = new[]
             {
                 new global::Throttling.RateLimitPolicy(1000, global::System.TimeSpan.FromMinutes(1)),
-                new global::Throttling.RateLimitPolicy(20000, global::System.TimeSpan.FromDays(1), global::Throttling.RateLimitKind.FixedWindow),
+                new global::Throttling.RateLimitPolicy(20000, global::System.TimeSpan.FromDays(1)) { Kind = global::Throttling.RateLimitKind.FixedWindow },
             },
-            backoff: new global::Throttling.BackoffPolicy(maxRetries: 3, baseDelay: global::System.TimeSpan.FromSeconds(2), maxDelay: global::System.TimeSpan.FromMinutes(1), maxRetryAfter: global::System.TimeSpan.FromMinutes(5)),
-            methods: new[]
+            Backoff = new global::Throttling.BackoffPolicy { MaxRetries = 3, BaseDelay = global::System.TimeSpan.FromSeconds(2), MaxDelay = global::System.TimeSpan.FromMinutes(1), MaxRetryAfter = global::System.TimeSpan.FromMinutes(5) },
+            Methods = new[]
             {
-                new global::Throttling.MethodPolicy("SearchAsync", rateLimits: new[] { new global::Throttling.RateLimitPolicy(10, global::System.TimeSpan.FromSeconds(1)) }),
-            });
+                new global::Throttling.MethodPolicy("SearchAsync") { RateLimits = new[] { new global::Throttling.RateLimitPolicy(10, global::System.TimeSpan.FromSeconds(1)) } },
+            },
+        };
 
         private readonly global::Search.ISerpClient _inner;
         private readonly global::Throttling.CallGate _gate;

@@ -10,12 +10,13 @@ namespace Shapes
     internal sealed partial class ThrottledShapes : global::Shapes.IShapes
     {
         /// <summary>The limits declared on <see cref="global::Shapes.IShapes"/>; configuration section <c>Throttling:Shapes</c> overrides them.</summary>
-        public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy(
-            "Shapes",
-            rateLimits: new[]
+        public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy("Shapes")
+        {
+            RateLimits = new[]
             {
                 new global::Throttling.RateLimitPolicy(100, global::System.TimeSpan.FromSeconds(1)),
-            });
+            },
+        };
 
         private readonly global::Shapes.IShapes _inner;
         private readonly global::Throttling.CallGate _gate;

@@ -196,7 +196,7 @@ public class AddThrottledTests
     /// <summary>The shape of a generated decorator, written by hand so that the runtime is tested on its own.</summary>
     private sealed class HandWrittenThrottledWeather(IWeatherClient inner, ClientThrottle throttle) : IWeatherClient
     {
-        public static ThrottlingPolicy Policy { get; } = new("WeatherClient", new SlotPolicy(2));
+        public static ThrottlingPolicy Policy { get; } = new("WeatherClient") { Slots = new SlotPolicy(2) };
 
         public IWeatherClient Inner => inner;
 

@@ -18,7 +18,7 @@ public class MetricsAndLoggingTests
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
         using var meters = new TestMeterFactory();
         using var registry = new ThrottlingRegistry(clock, loggerFactory, meters);
-        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Metered", new SlotPolicy(2)));
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Metered") { Slots = new SlotPolicy(2) });
         using var throttles = Collect<long>(meters, "throttling.client.server_throttles");
         using var retries = Collect<long>(meters, "throttling.client.retries");
         using var coolDowns = Collect<long>(meters, "throttling.client.cooldowns");
@@ -43,7 +43,7 @@ public class MetricsAndLoggingTests
         var logs = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
         using var registry = new ThrottlingRegistry(clock, loggerFactory);
-        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Busy", new SlotPolicy(1, queueLimit: 1)));
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Busy") { Slots = new SlotPolicy(1) { QueueLimit = 1 } });
         var calls = new ControlledCalls<int>(clock);
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
@@ -74,7 +74,7 @@ public class MetricsAndLoggingTests
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
         using var meters = new TestMeterFactory();
         using var registry = new ThrottlingRegistry(clock, loggerFactory, meters);
-        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Gauged", new SlotPolicy(1, queueLimit: 1)));
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Gauged") { Slots = new SlotPolicy(1) { QueueLimit = 1 } });
         using var rejections = Collect<long>(meters, "throttling.client.rejections");
         using var active = Collect<int>(meters, "throttling.client.active_calls");
         using var queued = Collect<int>(meters, "throttling.client.queued_calls");
@@ -104,7 +104,7 @@ public class MetricsAndLoggingTests
     {
         using var meters = new TestMeterFactory();
         using var registry = new ThrottlingRegistry(NewClock(), meterFactory: meters);
-        var policy = new ThrottlingPolicy("Keyed", new SlotPolicy(2));
+        var policy = new ThrottlingPolicy("Keyed") { Slots = new SlotPolicy(2) };
         using var active = Collect<int>(meters, "throttling.client.active_calls");
         var calls = new ControlledCalls<int>();
 

@@ -15,7 +15,7 @@ public class AllocationTests
     [Fact]
     public void A_call_admitted_at_once_allocates_nothing_on_any_shape()
     {
-        var policy = new ThrottlingPolicy("Alloc", new SlotPolicy(4), new[] { new RateLimitPolicy(1_000_000, S(1)), new RateLimitPolicy(10_000_000, TimeSpan.FromDays(1)) });
+        var policy = new ThrottlingPolicy("Alloc") { Slots = new SlotPolicy(4), RateLimits = new[] { new RateLimitPolicy(1_000_000, S(1)), new RateLimitPolicy(10_000_000, TimeSpan.FromDays(1)) } };
         using var throttle = new ClientThrottle(policy, NewClock());
         CallGate gate = throttle.DefaultGate;
 
@@ -35,7 +35,7 @@ public class AllocationTests
     [Fact]
     public void A_call_that_has_to_wait_allocates_its_place_in_the_queue_and_no_more()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Alloc", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Alloc") { Slots = new SlotPolicy(1) }, NewClock());
         var pending = new TaskCompletionSource<int>();
         _ = throttle.DefaultGate.RunAsync(pending, static p => p.Task);
 
@@ -49,7 +49,7 @@ public class AllocationTests
     [Fact]
     public async Task A_waiting_call_reuses_the_admission_of_one_that_was_admitted_before()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Alloc", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Alloc") { Slots = new SlotPolicy(1) }, NewClock());
         await WaitOnceAsync(throttle);
 
         var holder = new TaskCompletionSource<int>();

@@ -12,7 +12,7 @@ namespace Throttling.Tests.Gating;
 public class BackoffTests
 {
     private static ClientThrottle Throttle(FakeTimeProvider clock, BackoffPolicy? backoff = null, params RateLimitPolicy[] limits)
-        => new(new ThrottlingPolicy("Serp", new SlotPolicy(4), limits, backoff), clock);
+        => new(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(4), RateLimits = limits, Backoff = backoff ?? BackoffPolicy.Default }, clock);
 
     private static Task<HttpResponseMessage> Run(ClientThrottle throttle, ScriptedResponses script)
         => throttle.DefaultGate.RunAsync(script, static s => s.Call(), ServerThrottle.HttpResponse);
@@ -53,7 +53,7 @@ public class BackoffTests
         }));
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
         using var registry = new ThrottlingRegistry(clock, loggerFactory);
-        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Serp", new SlotPolicy(4)));
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(4) });
         var script = new ScriptedResponses(clock, Respond(TooMany(after: S(7))), Ok());
 
         Task<HttpResponseMessage> call = Run(throttle, script);
@@ -85,7 +85,7 @@ public class BackoffTests
     public async Task Without_a_usable_Retry_After_the_first_retry_waits_a_jittered_delay_within_BaseDelay(string kind)
     {
         FakeTimeProvider clock = NewClock();
-        using ClientThrottle throttle = Throttle(clock, new BackoffPolicy(baseDelay: S(2)));
+        using ClientThrottle throttle = Throttle(clock, new BackoffPolicy { BaseDelay = S(2) });
         HttpResponseMessage tooMany = kind switch
         {
             "past" => TooMany(at: Start - S(30)),
@@ -122,7 +122,7 @@ public class BackoffTests
     public async Task When_retries_run_out_the_caller_gets_the_last_429_response()
     {
         FakeTimeProvider clock = NewClock();
-        using ClientThrottle throttle = Throttle(clock, new BackoffPolicy(maxRetries: 1));
+        using ClientThrottle throttle = Throttle(clock, new BackoffPolicy { MaxRetries = 1 });
         HttpResponseMessage first = TooMany(after: S(1));
         HttpResponseMessage last = TooMany(after: S(1));
         var script = new ScriptedResponses(clock, Respond(first), Respond(last));
@@ -141,7 +141,7 @@ public class BackoffTests
     public async Task When_retries_run_out_the_caller_gets_the_original_exception_with_its_stack()
     {
         FakeTimeProvider clock = NewClock();
-        using ClientThrottle throttle = Throttle(clock, new BackoffPolicy(maxRetries: 0));
+        using ClientThrottle throttle = Throttle(clock, new BackoffPolicy { MaxRetries = 0 });
         var script = new ScriptedResponses(clock, () => ThrowingCall());
 
         var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => Run(throttle, script));
@@ -224,7 +224,7 @@ public class BackoffTests
     [Fact]
     public void Full_jitter_stays_under_the_exponential_ceiling_and_the_cap()
     {
-        var backoff = new BackoffPolicy(baseDelay: S(2), maxDelay: S(60));
+        var backoff = new BackoffPolicy { BaseDelay = S(2), MaxDelay = S(60) };
 
         Assert.Equal(S(1), backoff.ComputeDelay(0, 0.5));
         Assert.Equal(S(4), backoff.ComputeDelay(2, 0.5));

@@ -12,7 +12,7 @@ public class CoolDownTests
     public async Task One_429_pauses_every_new_start_of_the_client_until_the_servers_time()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(4)), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(4) }, clock);
         var calls = new ControlledCalls<HttpResponseMessage>(clock);
         Task<HttpResponseMessage>[] running = Enumerable.Range(0, 4)
             .Select(i => throttle.DefaultGate.RunAsync((calls, i), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse))
@@ -42,7 +42,7 @@ public class CoolDownTests
     public async Task A_later_429_extends_the_cool_down_and_an_earlier_one_does_not_shorten_it()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(2)), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(2) }, clock);
         var calls = new ControlledCalls<HttpResponseMessage>(clock);
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0), ServerThrottle.HttpResponse);
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1), ServerThrottle.HttpResponse);
@@ -59,7 +59,7 @@ public class CoolDownTests
     public async Task The_end_of_a_cool_down_releases_queued_starts_at_the_rate_the_limits_allow()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(10), new[] { new RateLimitPolicy(2, S(1)) }), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(2, S(1)) } }, clock);
         var script = new ScriptedResponses(clock, new[] { Respond(TooMany(after: S(5))) }.Concat(Enumerable.Repeat(Ok(), 7)).ToArray());
         Task<HttpResponseMessage> throttled = throttle.DefaultGate.RunAsync(script, static s => s.Call(), ServerThrottle.HttpResponse);
         await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(5), "the cool-down starts");

@@ -23,12 +23,13 @@ public class FaultInjectionTests
     public async Task A_hundred_thousand_calls_with_random_faults_keep_every_promise_as_the_server_sees_it()
     {
         FakeTimeProvider clock = NewClock();
-        var policy = new ThrottlingPolicy(
-            "Chaos",
-            new SlotPolicy(Slots, queueLimit: 3_000),
-            new[] { new RateLimitPolicy(ClientPermits, S(1)) },
-            new BackoffPolicy(maxRetries: 2, baseDelay: Ms(10), maxDelay: Ms(40), maxRetryAfter: S(2)),
-            new[] { new MethodPolicy("Search", new[] { new RateLimitPolicy(SearchPermits, S(1), RateLimitKind.FixedWindow) }) });
+        var policy = new ThrottlingPolicy("Chaos")
+        {
+            Slots = new SlotPolicy(Slots) { QueueLimit = 3_000 },
+            RateLimits = new[] { new RateLimitPolicy(ClientPermits, S(1)) },
+            Backoff = new BackoffPolicy { MaxRetries = 2, BaseDelay = Ms(10), MaxDelay = Ms(40), MaxRetryAfter = S(2) },
+            Methods = new[] { new MethodPolicy("Search") { RateLimits = new[] { new RateLimitPolicy(SearchPermits, S(1)) { Kind = RateLimitKind.FixedWindow } } } },
+        };
         using var throttle = new ClientThrottle(policy, clock);
         var server = new ChaosServer(clock);
         var random = new Random(20261201);

@@ -13,7 +13,7 @@ public class LongDurationTests
     public async Task A_limit_of_one_per_sixty_days_admits_the_next_call_once_the_window_has_passed()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Quota", rateLimits: new[] { new RateLimitPolicy(1, SixtyDays) }), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Quota") { RateLimits = new[] { new RateLimitPolicy(1, SixtyDays) } }, clock);
         var calls = new ControlledCalls<int>(clock);
 
         Task<int> first = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
@@ -33,7 +33,7 @@ public class LongDurationTests
     public async Task A_MaxWait_of_sixty_days_rejects_after_sixty_days_and_holds_no_slot_meanwhile()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Patient", new SlotPolicy(1, maxWait: SixtyDays)), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Patient") { Slots = new SlotPolicy(1) { MaxWait = SixtyDays } }, clock);
         var calls = new ControlledCalls<int>(clock);
         Task<int> running = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
         Task<int> waiting = throttle.DefaultGate.RunAsync(calls, static c => c.Call(2));

@@ -5,11 +5,12 @@ namespace Throttling.Tests.Gating;
 
 public class MethodLimitTests
 {
-    private static ThrottlingPolicy Policy() => new(
-        "Serp",
-        new SlotPolicy(2),
-        new[] { new RateLimitPolicy(100, S(1)) },
-        methods: new[] { new MethodPolicy("SearchAsync", new[] { new RateLimitPolicy(1, S(1)) }) });
+    private static ThrottlingPolicy Policy() => new("Serp")
+    {
+        Slots = new SlotPolicy(2),
+        RateLimits = new[] { new RateLimitPolicy(100, S(1)) },
+        Methods = new[] { new MethodPolicy("SearchAsync") { RateLimits = new[] { new RateLimitPolicy(1, S(1)) } } },
+    };
 
     [Fact]
     public async Task A_method_waiting_for_its_own_limit_holds_no_slot_and_blocks_no_other_method()
@@ -45,7 +46,7 @@ public class MethodLimitTests
     public async Task A_start_is_recorded_when_its_answer_comes_but_no_later_than_the_cap()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Slow", rateLimits: new[] { new RateLimitPolicy(1, S(10)) }), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Slow") { RateLimits = new[] { new RateLimitPolicy(1, S(10)) } }, clock);
         var calls = new ControlledCalls<int>(clock);
 
         Task<int> slow = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
@@ -69,10 +70,11 @@ public class MethodLimitTests
     public void Method_limits_stack_with_the_clients_limits()
     {
         FakeTimeProvider clock = NewClock();
-        var policy = new ThrottlingPolicy(
-            "Serp",
-            rateLimits: new[] { new RateLimitPolicy(4, S(1)) },
-            methods: new[] { new MethodPolicy("SearchAsync", new[] { new RateLimitPolicy(2, S(1)) }) });
+        var policy = new ThrottlingPolicy("Serp")
+        {
+            RateLimits = new[] { new RateLimitPolicy(4, S(1)) },
+            Methods = new[] { new MethodPolicy("SearchAsync") { RateLimits = new[] { new RateLimitPolicy(2, S(1)) } } },
+        };
         using var throttle = new ClientThrottle(policy, clock);
         var calls = new ControlledCalls<int>(clock);
 

@@ -15,7 +15,7 @@ public class RecordingTests
     {
         // 4 slots of 500 ms calls serve 8 calls/s; arrivals are one A for two B, so A's fair share is 2.67/s, under its 10/s.
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(4), methods: new[] { new MethodPolicy("A", new[] { new RateLimitPolicy(10, S(1)) }) }), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(4), Methods = new[] { new MethodPolicy("A") { RateLimits = new[] { new RateLimitPolicy(10, S(1)) } } } }, clock);
         var calls = new TimedCalls(clock);
         Enqueue(throttle, calls, count: 600, length: Ms(500));
 
@@ -31,7 +31,7 @@ public class RecordingTests
     {
         // At 1/s the limit binds; each start is dated at its response, 500 ms in, so 1 / (1 + 0.5) of it is the most it can give.
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(4), methods: new[] { new MethodPolicy("A", new[] { new RateLimitPolicy(1, S(1)) }) }), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(4), Methods = new[] { new MethodPolicy("A") { RateLimits = new[] { new RateLimitPolicy(1, S(1)) } } } }, clock);
         var calls = new TimedCalls(clock);
         Enqueue(throttle, calls, count: 600, length: Ms(500));
 
@@ -44,7 +44,7 @@ public class RecordingTests
     public async Task MaxWait_treats_method_limited_calls_like_every_other_call()
     {
         FakeTimeProvider clock = NewClock();
-        var policy = new ThrottlingPolicy("Serp", new SlotPolicy(4, maxWait: S(5)), methods: new[] { new MethodPolicy("A", new[] { new RateLimitPolicy(10, S(1)) }) });
+        var policy = new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(4) { MaxWait = S(5) }, Methods = new[] { new MethodPolicy("A") { RateLimits = new[] { new RateLimitPolicy(10, S(1)) } } } };
         using var throttle = new ClientThrottle(policy, clock);
         var calls = new TimedCalls(clock);
         var results = new List<(string Method, Task<int> Call)>();
@@ -69,7 +69,7 @@ public class RecordingTests
     public async Task A_start_is_dated_from_its_invocation_not_from_its_grant()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Slow", rateLimits: new[] { new RateLimitPolicy(1, S(10)) }), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Slow") { RateLimits = new[] { new RateLimitPolicy(1, S(10)) } }, clock);
         MethodStage stage = throttle.DefaultGate.Stage;
         Assert.True(throttle.TryEnter(stage, out long first));
         clock.Advance(Ms(100));
@@ -103,7 +103,7 @@ public class RecordingTests
     {
         const int Cycles = 20;
         FakeTimeProvider clock = NewClock();
-        ThrottlingPolicy policy = new ThrottlingPolicy("Long", rateLimits: new[] { new RateLimitPolicy(permits, Ms(windowMs)) }).WithRecordingDelayCap(Ms(capMs));
+        ThrottlingPolicy policy = new ThrottlingPolicy("Long") { RateLimits = new[] { new RateLimitPolicy(permits, Ms(windowMs)) }, RecordingDelayCap = Ms(capMs) };
         using var throttle = new ClientThrottle(policy, clock);
         var calls = new TimedCalls(clock);
         for (int i = 0; i < permits * (Cycles + 1); i++)

@@ -13,7 +13,7 @@ public class ServerCoolDownTests
     public async Task A_Retry_After_beyond_MaxRetryAfter_fails_the_call_and_every_other_call_fast_until_that_time()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(2)), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(2) }, clock);
         var calls = new ControlledCalls<HttpResponseMessage>(clock);
         Task<HttpResponseMessage> first = throttle.DefaultGate.RunAsync((calls, i: 0), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse);
         Task<HttpResponseMessage> second = throttle.DefaultGate.RunAsync((calls, i: 1), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse);
@@ -56,7 +56,7 @@ public class ServerCoolDownTests
     public async Task A_retry_rejected_by_the_servers_cool_down_hands_the_caller_the_429_it_already_got()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(2)), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(2) }, clock);
         var calls = new ControlledCalls<HttpResponseMessage>(clock);
         Task<HttpResponseMessage> retrying = throttle.DefaultGate.RunAsync((calls, i: 0), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse);
         Task<HttpResponseMessage> refused = throttle.DefaultGate.RunAsync((calls, i: 1), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse);
@@ -77,7 +77,7 @@ public class ServerCoolDownTests
     public async Task A_retry_rejected_by_MaxWait_hands_the_caller_the_429_it_already_got()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1, maxWait: S(1))), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) { MaxWait = S(1) } }, clock);
         var calls = new ControlledCalls<HttpResponseMessage>(clock);
         Task<HttpResponseMessage> retrying = throttle.DefaultGate.RunAsync((calls, i: 0), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse);
         HttpResponseMessage tooMany = TooMany(after: S(1));
@@ -101,7 +101,7 @@ public class ServerCoolDownTests
     public async Task A_detector_that_fails_while_deciding_on_a_retry_surfaces_its_failure()
     {
         FakeTimeProvider clock = NewClock();
-        var policy = new ThrottlingPolicy("Serp", new SlotPolicy(1), exceptionDetector: static (Exception _, out RetryAfter retryAfter) => throw new InvalidOperationException("the detector broke"));
+        var policy = new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1), ExceptionDetector = static (Exception _, out RetryAfter retryAfter) => throw new InvalidOperationException("the detector broke") };
         using var throttle = new ClientThrottle(policy, clock);
         var calls = new ControlledCalls<int>(clock);
         Task<int> call = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));

@@ -8,7 +8,7 @@ public class SlotTests
     [Fact]
     public async Task At_most_N_calls_are_in_flight_and_waiters_start_first_in_first_out()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(2)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(2) }, NewClock());
         var calls = new ControlledCalls<int>();
 
         Task<int>[] results = Enumerable.Range(0, 6)
@@ -36,7 +36,7 @@ public class SlotTests
     [Fact]
     public async Task A_slot_is_freed_when_the_call_fails()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) }, NewClock());
         var calls = new ControlledCalls<int>();
         Task<int> failing = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
         Task<int> waiting = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
@@ -54,7 +54,7 @@ public class SlotTests
     [Fact]
     public async Task A_call_that_throws_synchronously_frees_its_slot()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) }, NewClock());
 
         await Assert.ThrowsAsync<ArgumentException>(() => throttle.DefaultGate.RunAsync(0, static Task<int> (_) => throw new ArgumentException("bad")));
 
@@ -65,7 +65,7 @@ public class SlotTests
     [Fact]
     public async Task A_detector_that_throws_fails_the_call_and_frees_its_slot()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) }, NewClock());
         ThrottleDetector<int> broken = static (int _, out RetryAfter retryAfter) => throw new FormatException("bad header");
 
         Task<int> task = throttle.DefaultGate.RunAsync(0, static _ => Task.FromResult(1), broken);
@@ -82,7 +82,7 @@ public class SlotTests
     [Fact]
     public async Task A_queued_call_whose_inner_client_returns_a_null_task_fails_clearly()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) }, NewClock());
         var calls = new ControlledCalls<int>();
         Task busy = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
         Task queued = throttle.DefaultGate.RunAsync(0, static Task (_) => null!);
@@ -98,7 +98,7 @@ public class SlotTests
     [Fact]
     public async Task A_full_queue_rejects_at_once_naming_the_client_and_the_limit()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1, queueLimit: 2)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) { QueueLimit = 2 } }, NewClock());
         var calls = new ControlledCalls<int>();
         for (int i = 0; i < 3; i++)
         {
@@ -118,7 +118,7 @@ public class SlotTests
     [Fact]
     public async Task A_queue_limit_of_zero_fails_fast_when_every_slot_is_busy()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1, queueLimit: 0)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) { QueueLimit = 0 } }, NewClock());
         var calls = new ControlledCalls<int>();
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
 
@@ -129,7 +129,7 @@ public class SlotTests
     public async Task Waiting_longer_than_MaxWait_rejects_and_gives_the_place_back()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1, maxWait: S(5))), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) { MaxWait = S(5) } }, clock);
         var calls = new ControlledCalls<int>();
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
         Task<int> waiting = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));
@@ -149,7 +149,7 @@ public class SlotTests
     public async Task MaxWait_counts_from_the_arrival_even_when_the_caller_arms_its_wait_late()
     {
         var clock = new StallingClock(Start);
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1, maxWait: S(5))), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) { MaxWait = S(5) } }, clock);
         var calls = new ControlledCalls<int>();
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
 
@@ -168,7 +168,7 @@ public class SlotTests
     [Fact]
     public async Task Cancelling_a_queued_call_removes_it_at_once()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) }, NewClock());
         var calls = new ControlledCalls<int>();
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
         using var cancel = new CancellationTokenSource();
@@ -190,7 +190,7 @@ public class SlotTests
     [Fact]
     public async Task A_call_cancelled_before_it_waits_never_starts()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) }, NewClock());
         var calls = new ControlledCalls<int>();
         _ = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
 
@@ -203,7 +203,7 @@ public class SlotTests
     [Fact]
     public async Task Disposing_fails_the_waiting_calls_and_lets_the_running_one_finish()
     {
-        var throttle = new ClientThrottle(new ThrottlingPolicy("Serp", new SlotPolicy(1)), NewClock());
+        var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) }, NewClock());
         var calls = new ControlledCalls<int>();
         Task<int> running = throttle.DefaultGate.RunAsync(calls, static c => c.Call(0));
         Task<int> waiting = throttle.DefaultGate.RunAsync(calls, static c => c.Call(1));

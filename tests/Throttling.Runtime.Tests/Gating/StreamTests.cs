@@ -9,7 +9,7 @@ public class StreamTests
     [Fact]
     public async Task A_stream_holds_its_slot_until_it_is_disposed()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed") { Slots = new SlotPolicy(1) }, NewClock());
         var source = new CountingSource();
 
         await using IAsyncEnumerator<int> first = throttle.DefaultGate.RunStream(source, static s => s.Items(3)).GetAsyncEnumerator();
@@ -32,7 +32,7 @@ public class StreamTests
     [Fact]
     public async Task A_stream_enumerated_to_the_end_frees_its_slot()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed") { Slots = new SlotPolicy(1) }, NewClock());
         var source = new CountingSource();
 
         var items = new List<int>();
@@ -50,7 +50,7 @@ public class StreamTests
     public async Task A_throttle_before_the_first_item_is_retried()
     {
         FakeTimeProvider clock = NewClock();
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed", new SlotPolicy(1)), clock);
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed") { Slots = new SlotPolicy(1) }, clock);
         var source = new CountingSource { ThrottleFirstAttempts = 1 };
 
         Task<List<int>> reading = ReadAllAsync(throttle.DefaultGate.RunStream(source, static s => s.Items(2)));
@@ -65,7 +65,7 @@ public class StreamTests
     [Fact]
     public async Task Cancelling_the_enumeration_while_waiting_ends_it_without_starting()
     {
-        using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed", new SlotPolicy(1)), NewClock());
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed") { Slots = new SlotPolicy(1) }, NewClock());
         var source = new CountingSource();
         await using IAsyncEnumerator<int> holder = throttle.DefaultGate.RunStream(source, static s => s.Items(1)).GetAsyncEnumerator();
         await holder.MoveNextAsync();

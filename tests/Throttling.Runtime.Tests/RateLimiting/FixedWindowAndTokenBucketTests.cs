@@ -76,7 +76,7 @@ public class FixedWindowAndTokenBucketTests
     {
         var clock = new SteppedWallClock(Start + S(30));
         using var throttle = new ClientThrottle(
-            new ThrottlingPolicy("Quota", rateLimits: new[] { new RateLimitPolicy(1, TimeSpan.FromMinutes(1), RateLimitKind.FixedWindow) }),
+            new ThrottlingPolicy("Quota") { RateLimits = new[] { new RateLimitPolicy(1, TimeSpan.FromMinutes(1)) { Kind = RateLimitKind.FixedWindow } } },
             clock);
         await throttle.DefaultGate.RunAsync(0, static _ => Task.FromResult(0));
         clock.StepWallClock(S(20));

@@ -11,7 +11,7 @@ public class StackedRateLimiterTests
     public void A_refusal_by_one_limit_spends_nothing_of_the_others()
     {
         FakeTimeProvider clock = NewClock();
-        using var limiter = new StackedRateLimiter(new() { Limits = { new RateLimitPolicy(5, S(10)), new RateLimitPolicy(2, S(1), RateLimitKind.FixedWindow) }, TimeProvider = clock });
+        using var limiter = new StackedRateLimiter(new() { Limits = { new RateLimitPolicy(5, S(10)), new RateLimitPolicy(2, S(1)) { Kind = RateLimitKind.FixedWindow } }, TimeProvider = clock });
 
         int granted = Enumerable.Range(0, 5).Count(_ => limiter.AttemptAcquire().IsAcquired);
         Assert.Equal(2, granted);
@@ -41,7 +41,7 @@ public class StackedRateLimiterTests
         Assert.False(chained.AttemptAcquire(0).IsAcquired);
 
         FakeTimeProvider clock = NewClock();
-        using var ours = new StackedRateLimiter(new() { Limits = { new RateLimitPolicy(5, S(10), RateLimitKind.FixedWindow), new RateLimitPolicy(2, S(1), RateLimitKind.FixedWindow) }, TimeProvider = clock });
+        using var ours = new StackedRateLimiter(new() { Limits = { new RateLimitPolicy(5, S(10)) { Kind = RateLimitKind.FixedWindow }, new RateLimitPolicy(2, S(1)) { Kind = RateLimitKind.FixedWindow } }, TimeProvider = clock });
         Assert.Equal(2, Enumerable.Range(0, 5).Count(_ => ours.AttemptAcquire().IsAcquired));
         clock.Advance(S(1));
         Assert.True(ours.AttemptAcquire().IsAcquired);

@@ -6,10 +6,11 @@ namespace Throttling.Tests.Registry;
 
 public class RegistryAndConfigurationTests
 {
-    private static readonly ThrottlingPolicy Serp = new(
-        "SerpClient",
-        new SlotPolicy(22),
-        new[] { new RateLimitPolicy(1000, TimeSpan.FromMinutes(1)) });
+    private static readonly ThrottlingPolicy Serp = new("SerpClient")
+    {
+        Slots = new SlotPolicy(22),
+        RateLimits = new[] { new RateLimitPolicy(1000, TimeSpan.FromMinutes(1)) },
+    };
 
     [Fact]
     public void Clients_of_the_same_name_share_one_budget_and_scopes_get_their_own()
@@ -34,10 +35,10 @@ public class RegistryAndConfigurationTests
         ClientThrottle serp = registry.GetOrCreate(Serp);
 
         // What two instantiations of one generic client present: equal policies, distinct objects.
-        var sameLimits = new ThrottlingPolicy("SerpClient", new SlotPolicy(22), new[] { new RateLimitPolicy(1000, TimeSpan.FromMinutes(1)) });
+        var sameLimits = new ThrottlingPolicy("SerpClient") { Slots = new SlotPolicy(22), RateLimits = new[] { new RateLimitPolicy(1000, TimeSpan.FromMinutes(1)) } };
         Assert.Same(serp, registry.GetOrCreate(sameLimits));
 
-        var namesake = new ThrottlingPolicy("SerpClient", new SlotPolicy(22), new[] { new RateLimitPolicy(10, TimeSpan.FromSeconds(1)) });
+        var namesake = new ThrottlingPolicy("SerpClient") { Slots = new SlotPolicy(22), RateLimits = new[] { new RateLimitPolicy(10, TimeSpan.FromSeconds(1)) } };
         var refused = Assert.Throws<InvalidOperationException>(() => registry.GetOrCreate(namesake));
         Assert.Contains("\"SerpClient\"", refused.Message, StringComparison.Ordinal);
         Assert.Contains("10 per 1s", refused.Message, StringComparison.Ordinal);
