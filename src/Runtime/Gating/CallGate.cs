@@ -48,7 +48,7 @@ public sealed partial class CallGate
     {
         if (!Client.TryEnter(Stage, out long started))
         {
-            return RunAttemptsAsync(null, 0, state, call, detector, cancellationToken);
+            return RunAttemptsAsync<TState, TResult>(null, 0, state, call, detector, cancellationToken);
         }
 
         Task<TResult> attempt = Start(call, state);
@@ -58,7 +58,7 @@ public sealed partial class CallGate
             return detectorFailure is null ? attempt : Task.FromException<TResult>(detectorFailure);
         }
 
-        return RunAttemptsAsync(attempt, started, state, call, detector, cancellationToken);
+        return RunAttemptsAsync<TState, TResult>(attempt, started, state, call, detector, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="Task"/>.</summary>
@@ -69,7 +69,7 @@ public sealed partial class CallGate
     {
         if (!Client.TryEnter(Stage, out long started))
         {
-            return RunAttemptsAsync(null, 0, (state, call), static s => AsVoid(Start(s.call, s.state)), null, cancellationToken);
+            return RunAttemptsAsync<TState, VoidResult>(null, 0, state, call, null, cancellationToken);
         }
 
         Task attempt = Start(call, state);
@@ -79,7 +79,7 @@ public sealed partial class CallGate
             return attempt;
         }
 
-        return RunAttemptsAsync(AsVoid(attempt), started, (state, call), static s => AsVoid(Start(s.call, s.state)), null, cancellationToken);
+        return RunAttemptsAsync<TState, VoidResult>(attempt, started, state, call, null, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="ValueTask{TResult}"/>.</summary>
@@ -126,7 +126,7 @@ public sealed partial class CallGate
     {
         if (!Client.TryEnter(Stage, out long started))
         {
-            return new ValueTask(RunAttemptsAsync(null, 0, (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
+            return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(null, 0, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
         }
 
         ValueTask attempt = Start(call, state);
@@ -137,13 +137,14 @@ public sealed partial class CallGate
             return default;
         }
 
-        return new ValueTask(RunAttemptsAsync(AsVoid(attempt.AsTask()), started, (state, call), static s => AsVoid(Start(s.call, s.state).AsTask()), null, cancellationToken));
+        return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(attempt.AsTask(), started, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
     }
 
     // Where every shape ends up once a call has to wait, or has not completed at once: the first attempt. Only what
     // that attempt needs lives across its awaits, so a waiting call costs one small task; a retry goes on elsewhere.
-    // `ticket` belongs to `attempt` when one is passed in.
-    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task<TResult>? attempt, long ticket, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    // `ticket` belongs to `attempt` when one is passed in. Attempts are plain tasks, so that Task<TResult> and Task run
+    // here without a wrapper of their own: a call of a void shape has TResult VoidResult (see ResultOf).
+    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task? attempt, long ticket, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         if (attempt is null)
         {
@@ -160,7 +161,7 @@ public sealed partial class CallGate
         {
             if (!IsRetried(attempt, 0, detector, out retryAt, out throttled))
             {
-                return attempt.GetAwaiter().GetResult();
+                return ResultOf<TResult>(attempt);
             }
         }
         finally
@@ -171,10 +172,10 @@ public sealed partial class CallGate
         // Awaited through the attempt's own variable and awaiter, so that the retry costs the state machine no field.
         attempt = RetryAsync(throttled, retryAt, state, call, detector, cancellationToken);
         await Settled(attempt);
-        return attempt.GetAwaiter().GetResult();
+        return ResultOf<TResult>(attempt);
     }
 
-    private async Task<TResult> RetryAsync<TState, TResult>(ServerAnswer<TResult> throttled, long retryAt, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    private async Task<TResult> RetryAsync<TState, TResult>(ServerAnswer<TResult> throttled, long retryAt, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         for (int retry = 1; ; retry++)
         {
@@ -194,13 +195,13 @@ public sealed partial class CallGate
             }
 
             throttled.Release();
-            Task<TResult> attempt = Start(call, state);
+            Task attempt = Start(call, state);
             await Settled(attempt);
             try
             {
                 if (!IsRetried(attempt, retry, detector, out retryAt, out throttled))
                 {
-                    return attempt.GetAwaiter().GetResult();
+                    return ResultOf<TResult>(attempt);
                 }
             }
             finally
@@ -212,14 +213,20 @@ public sealed partial class CallGate
 
     // Whether a completed attempt was throttled and is retried at `retryAt`; otherwise the caller gets it as it is.
     // Deciding runs here, not in an exception filter, so that a failure of its own is not swallowed.
-    private bool IsRetried<TResult>(Task<TResult> attempt, int retry, ThrottleDetector<TResult>? detector, out long retryAt, out ServerAnswer<TResult> throttled)
+    private bool IsRetried<TResult>(Task attempt, int retry, ThrottleDetector<TResult>? detector, out long retryAt, out ServerAnswer<TResult> throttled)
     {
         retryAt = default;
         throttled = default;
         if (attempt.Status == TaskStatus.RanToCompletion)
         {
-            TResult result = attempt.Result;
-            if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out retryAt))
+            // A shape with a detector has a result: its attempts are Task<TResult>.
+            if (detector is null)
+            {
+                return false;
+            }
+
+            TResult result = ((Task<TResult>)attempt).Result;
+            if (!detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out retryAt))
             {
                 return false;
             }
@@ -341,10 +348,12 @@ public sealed partial class CallGate
         }
     }
 
-    private static async Task<VoidResult> AsVoid(Task task)
+    // What an ended attempt gives its caller: its exception, as awaiting it would throw, or its result; none for the
+    // void shapes, whose attempts are plain tasks (or tasks of a result nobody asked for).
+    private static TResult ResultOf<TResult>(Task attempt)
     {
-        await task.ConfigureAwait(false);
-        return default;
+        attempt.GetAwaiter().GetResult();
+        return attempt is Task<TResult> typed ? typed.Result : default!;
     }
 
     private static InvalidOperationException NullTask() => new("The inner client returned a null task.");

@@ -47,6 +47,27 @@ public class AllocationTests
     }
 
     [Fact]
+    public void A_void_call_still_running_costs_no_more_than_one_returning_a_result()
+    {
+        // Every shape that has not completed at once runs through one attempt loop on plain tasks; a void shape used to
+        // pay for a wrapper task of its own on top.
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Alloc") { Slots = new SlotPolicy(1_000_000) }, NewClock());
+        CallGate gate = throttle.DefaultGate;
+
+        // A task of its own for each call (the same cost in every shape): one shared task would grow its continuation list.
+        // Each shape is measured once before it counts: its first thousand calls also pay for loading its types.
+        long task = SteadyAllocatedBy(() => _ = gate.RunAsync(0, static _ => Running()));
+        long voidTask = SteadyAllocatedBy(() => _ = gate.RunAsync(0, static _ => (Task)Running()));
+        long valueTask = SteadyAllocatedBy(() => _ = gate.RunAsync(0, static _ => new ValueTask<int>(Running())));
+        long voidValueTask = SteadyAllocatedBy(() => _ = gate.RunAsync(0, static _ => new ValueTask(Running())));
+
+        // Within a word or two: the loop's state machine differs by its result's size.
+        const long Slack = 16 * 1000;
+        Assert.True(voidTask <= task + Slack, $"Task: {voidTask / 1000} B per call, Task<int>: {task / 1000} B");
+        Assert.True(voidValueTask <= valueTask + Slack, $"ValueTask: {voidValueTask / 1000} B per call, ValueTask<int>: {valueTask / 1000} B");
+    }
+
+    [Fact]
     public async Task A_waiting_call_reuses_the_admission_of_one_that_was_admitted_before()
     {
         using var throttle = new ClientThrottle(new ThrottlingPolicy("Alloc") { Slots = new SlotPolicy(1) }, NewClock());
@@ -80,6 +101,14 @@ public class AllocationTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         call();
         return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static Task<int> Running() => new TaskCompletionSource<int>().Task;
+
+    private static long SteadyAllocatedBy(Action call)
+    {
+        _ = AllocatedBy(call);
+        return AllocatedBy(call);
     }
 
     private static long AllocatedBy(Action call)
