@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Throttling.Generators.Models;
+using Throttling.Roslyn;
 
 namespace Throttling.Generators.Tests;
 
@@ -84,7 +85,7 @@ public class CachingTests
         }
 
         Assert.Contains(typeof(MemberModel), seen);
-        Assert.Contains(typeof(RateLimitModel), seen);
+        Assert.Contains(typeof(RateLimitValues), seen);
     }
 
     private static CSharpCompilation Replace(CSharpCompilation compilation, int index, string source)

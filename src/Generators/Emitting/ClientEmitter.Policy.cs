@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Throttling.Generators.Models;
+using Throttling.Roslyn;
 
 namespace Throttling.Generators.Emitting;
 
@@ -56,7 +57,7 @@ internal static partial class ClientEmitter
         writer.Line("},");
     }
 
-    private static string SlotPolicy(SlotsModel slots)
+    private static string SlotPolicy(SlotsValues slots)
     {
         var settings = new List<string>();
         if (slots.QueueLimit != int.MaxValue)
@@ -64,7 +65,7 @@ internal static partial class ClientEmitter
             settings.Add("QueueLimit = " + Number(slots.QueueLimit));
         }
 
-        if (slots.MaxWaitTicks is { } maxWait)
+        if (slots.MaxWait is { } maxWait)
         {
             settings.Add("MaxWait = " + TimeSpanLiteral(maxWait));
         }
@@ -72,15 +73,15 @@ internal static partial class ClientEmitter
         return $"new global::Throttling.SlotPolicy({Number(slots.Count)})" + Initializer(settings);
     }
 
-    private static string RateLimitPolicy(RateLimitModel limit)
+    private static string RateLimitPolicy(RateLimitValues limit)
     {
         string kind = limit.Kind == 0 ? string.Empty : " { Kind = global::Throttling.RateLimitKind." + LimitRules.KindNames[limit.Kind] + " }";
-        return $"new global::Throttling.RateLimitPolicy({Number(limit.Permits)}, {TimeSpanLiteral(limit.WindowTicks)}){kind}";
+        return $"new global::Throttling.RateLimitPolicy({Number(limit.Permits)}, {TimeSpanLiteral(limit.Window)}){kind}";
     }
 
-    private static string BackoffPolicy(BackoffModel backoff)
-        => $"new global::Throttling.BackoffPolicy {{ MaxRetries = {Number(backoff.MaxRetries)}, BaseDelay = {TimeSpanLiteral(backoff.BaseDelayTicks)}, " +
-           $"MaxDelay = {TimeSpanLiteral(backoff.MaxDelayTicks)}, MaxRetryAfter = {TimeSpanLiteral(backoff.MaxRetryAfterTicks)} }}";
+    private static string BackoffPolicy(BackoffValues backoff)
+        => $"new global::Throttling.BackoffPolicy {{ MaxRetries = {Number(backoff.MaxRetries)}, BaseDelay = {TimeSpanLiteral(backoff.BaseDelay)}, " +
+           $"MaxDelay = {TimeSpanLiteral(backoff.MaxDelay)}, MaxRetryAfter = {TimeSpanLiteral(backoff.MaxRetryAfter)} }}";
 
     private static string MethodPolicy(MethodPolicyModel method)
     {
@@ -101,8 +102,9 @@ internal static partial class ClientEmitter
     private static string Initializer(List<string> settings) => settings.Count == 0 ? string.Empty : " { " + string.Join(", ", settings) + " }";
 
     /// <summary>A duration the way a person writes it: the largest unit that keeps it whole.</summary>
-    private static string TimeSpanLiteral(long ticks)
+    private static string TimeSpanLiteral(TimeSpan duration)
     {
+        long ticks = duration.Ticks;
         (long PerUnit, string Factory)[] units =
         {
             (System.TimeSpan.TicksPerDay, "FromDays"),
@@ -131,7 +133,7 @@ internal static partial class ClientEmitter
             parts.Add($"at most {Number(slots.Count)} in flight");
         }
 
-        parts.AddRange(policy.RateLimits.Select(l => $"at most {Number(l.Permits)} starts per {Duration.Format(System.TimeSpan.FromTicks(l.WindowTicks))}"));
+        parts.AddRange(policy.RateLimits.Select(l => $"at most {Number(l.Permits)} starts per {Duration.Format(l.Window)}"));
         int retries = policy.Backoff?.MaxRetries ?? BackoffDefaults.MaxRetries;
         parts.Add(retries == 0
             ? "calls the server throttles (HTTP 429) are not retried"

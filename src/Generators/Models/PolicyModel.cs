@@ -2,9 +2,9 @@ using Throttling.Roslyn;
 
 namespace Throttling.Generators.Models;
 
-/// <summary>The limits the attributes declare, in ticks and counts.</summary>
+/// <summary>The limits the attributes declare.</summary>
 internal sealed record PolicyModel(
-    SlotsModel? Slots,
-    EquatableArray<RateLimitModel> RateLimits,
-    BackoffModel? Backoff,
+    SlotsValues? Slots,
+    EquatableArray<RateLimitValues> RateLimits,
+    BackoffValues? Backoff,
     EquatableArray<MethodPolicyModel> Methods);

@@ -11,19 +11,17 @@ internal static partial class ClientParser
     // Null when any attribute is unreadable: a bad value (THR100/THR101) or one the compiler could not bind.
     private static PolicyModel? ReadClientPolicy(INamedTypeSymbol client, ThrottlingSymbols symbols, List<AttributeProblem> problems)
     {
-        SlotsModel? slots = null;
-        var rateLimits = new List<RateLimitModel>();
-        BackoffModel? backoff = null;
+        SlotsValues? slots = null;
+        var rateLimits = new List<RateLimitValues>();
+        BackoffValues? backoff = null;
         foreach (AttributeData attribute in client.GetAttributes())
         {
             if (ThrottlingSymbols.Is(attribute, symbols.SlotsAttribute))
             {
-                if (ThrottlingAttributes.ReadSlots(attribute, problems) is not { } values)
+                if ((slots = ThrottlingAttributes.ReadSlots(attribute, problems)) is null)
                 {
                     return null;
                 }
-
-                slots = new SlotsModel(values.Count, values.QueueLimit, values.MaxWait?.Ticks);
             }
             else if (ThrottlingSymbols.Is(attribute, symbols.RateLimitAttribute))
             {
@@ -34,7 +32,7 @@ internal static partial class ClientParser
             }
             else if (ThrottlingSymbols.Is(attribute, symbols.BackoffAttribute))
             {
-                if ((backoff = ReadBackoff(attribute, problems)) is null)
+                if ((backoff = ThrottlingAttributes.ReadBackoff(attribute, problems)) is null)
                 {
                     return null;
                 }
@@ -47,8 +45,8 @@ internal static partial class ClientParser
     /// <summary>The method's own <c>[RateLimit]</c>s and <c>[Backoff]</c>; null when it has none.</summary>
     private static MethodPolicyModel? ReadMethodPolicy(IMethodSymbol method, string key, ThrottlingSymbols symbols, List<AttributeProblem> problems)
     {
-        var rateLimits = new List<RateLimitModel>();
-        BackoffModel? backoff = null;
+        var rateLimits = new List<RateLimitValues>();
+        BackoffValues? backoff = null;
         bool any = false;
         foreach (AttributeData attribute in method.GetAttributes())
         {
@@ -60,26 +58,21 @@ internal static partial class ClientParser
             else if (ThrottlingSymbols.Is(attribute, symbols.BackoffAttribute))
             {
                 any = true;
-                backoff = ReadBackoff(attribute, problems);
+                backoff = ThrottlingAttributes.ReadBackoff(attribute, problems);
             }
         }
 
         return any ? new MethodPolicyModel(key, rateLimits.ToEquatableArray(), backoff) : null;
     }
 
-    private static bool TryAddRateLimit(AttributeData attribute, List<RateLimitModel> rateLimits, List<AttributeProblem> problems)
+    private static bool TryAddRateLimit(AttributeData attribute, List<RateLimitValues> rateLimits, List<AttributeProblem> problems)
     {
         if (ThrottlingAttributes.ReadRateLimit(attribute, problems) is not { } values)
         {
             return false;
         }
 
-        rateLimits.Add(new RateLimitModel(values.Permits, values.Window.Ticks, values.Kind));
+        rateLimits.Add(values);
         return true;
     }
-
-    private static BackoffModel? ReadBackoff(AttributeData attribute, List<AttributeProblem> problems)
-        => ThrottlingAttributes.ReadBackoff(attribute, problems) is { } values
-            ? new BackoffModel(values.MaxRetries, values.BaseDelay.Ticks, values.MaxDelay.Ticks, values.MaxRetryAfter.Ticks)
-            : null;
 }
