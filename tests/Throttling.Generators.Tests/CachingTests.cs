@@ -73,6 +73,13 @@ public class CachingTests
             }
 
             Assert.DoesNotContain(forbidden, f => f.IsAssignableFrom(type));
+
+            // A field typed as an abstract model holds its derived records: walk those too.
+            foreach (Type derived in type.Assembly.GetTypes().Where(t => t.BaseType == type))
+            {
+                pending.Enqueue(derived);
+            }
+
             foreach (FieldInfo field in type.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public))
             {
                 Type fieldType = field.FieldType.IsArray ? field.FieldType.GetElementType()! : field.FieldType;
@@ -84,7 +91,8 @@ public class CachingTests
             }
         }
 
-        Assert.Contains(typeof(MemberModel), seen);
+        Assert.Contains(typeof(MethodModel), seen);
+        Assert.Contains(typeof(PropertyModel), seen);
         Assert.Contains(typeof(RateLimitValues), seen);
     }
 

@@ -20,66 +20,66 @@ internal static partial class ClientEmitter
                 break;
         }
 
-        switch (member.Kind)
+        switch (member)
         {
-            case MemberKind.Method when member.Handling == MemberHandling.Gated:
-                WriteGatedMethod(writer, member);
+            case MethodModel { Handling: MemberHandling.Gated } method:
+                WriteGatedMethod(writer, method);
                 break;
-            case MemberKind.Method:
-                writer.Line(MethodHead(member));
-                writer.Indent().Line($"=> {member.Accessors.RefKind.Replace("readonly ", string.Empty)}{Target(member)}.{member.Name}{TypeArguments(member)}({Arguments(member, withModifiers: true)});").Outdent();
+            case MethodModel method:
+                writer.Line(MethodHead(method));
+                writer.Indent().Line($"=> {method.RefKind.Replace("readonly ", string.Empty)}{Target(method)}.{method.Name}{TypeParameters(method)}({Arguments(method.Parameters, withModifiers: true)});").Outdent();
                 break;
-            case MemberKind.Event:
-                writer.OpenBlock($"{Modifiers(member)}event {member.Type} {Declared(member)}");
-                writer.Line($"add => {Target(member)}.{member.Name} += value;");
-                writer.Line($"remove => {Target(member)}.{member.Name} -= value;");
+            case PropertyModel property:
+                WriteProperty(writer, property);
+                break;
+            case EventModel @event:
+                writer.OpenBlock($"{Modifiers(@event)}event {@event.Type} {Declared(@event)}");
+                writer.Line($"add => {Target(@event)}.{@event.Name} += value;");
+                writer.Line($"remove => {Target(@event)}.{@event.Name} -= value;");
                 writer.CloseBlock();
-                break;
-            default:
-                WriteProperty(writer, member);
                 break;
         }
     }
 
-    private static void WriteGatedMethod(SourceWriter writer, MemberModel member)
+    private static void WriteGatedMethod(SourceWriter writer, MethodModel method)
     {
         // Fields are read through `this.` so that a parameter named like one (`_inner`, `_gate`) cannot shadow it.
-        string gate = "this." + (member.GateField ?? "_gate");
-        string entry = member.Shape == GatedShape.AsyncEnumerable ? "RunStream" : "RunAsync";
-        string call = $"{Target(member, member.Parameters.IsEmpty ? "inner" : State(member, 0))}.{member.Name}{TypeArguments(member)}({CallArguments(member)})";
-        string state = member.Parameters.IsEmpty ? "this._inner" : StateLiteral(member);
-        string lambda = member.Parameters.IsEmpty ? $"static inner => {call}" : $"static s => {call}";
+        string gate = "this." + (method.GateField ?? "_gate");
+        string entry = method.Shape == GatedShape.AsyncEnumerable ? "RunStream" : "RunAsync";
+        string call = $"{Target(method, method.Parameters.IsEmpty ? "inner" : State(method, 0))}.{method.Name}{TypeParameters(method)}({CallArguments(method)})";
+        string state = method.Parameters.IsEmpty ? "this._inner" : StateLiteral(method);
+        string lambda = method.Parameters.IsEmpty ? $"static inner => {call}" : $"static s => {call}";
         var arguments = new List<string> { state, lambda };
-        switch (member.Detector)
+        switch (method.Detector)
         {
             case ResultDetector.HttpResponse:
                 arguments.Add("global::Throttling.ServerThrottle.HttpResponse");
                 break;
             case ResultDetector.RefitResponse:
-                arguments.Add($"(global::Throttling.ThrottleDetector<{member.ResultType}>)IsThrottledResponse");
+                arguments.Add($"(global::Throttling.ThrottleDetector<{method.ResultType}>)IsThrottledResponse");
                 break;
         }
 
-        if (member.CancellationToken is { } token)
+        if (method.CancellationToken is { } token)
         {
             arguments.Add(token);
         }
 
-        writer.Line(MethodHead(member));
+        writer.Line(MethodHead(method));
         writer.Indent().Line($"=> {gate}.{entry}({string.Join(", ", arguments)});").Outdent();
     }
 
-    private static void WriteProperty(SourceWriter writer, MemberModel member)
+    private static void WriteProperty(SourceWriter writer, PropertyModel property)
     {
-        string target = Target(member);
-        string access = member.Kind == MemberKind.Indexer ? $"{target}[{Arguments(member, withModifiers: false)}]" : $"{target}.{member.Name}";
-        string head = $"{Modifiers(member)}{member.Accessors.RefKind}{member.Type} {Declared(member)}";
-        if (member.Kind == MemberKind.Indexer)
+        string target = Target(property);
+        string access = property.IsIndexer ? $"{target}[{Arguments(property.Parameters, withModifiers: false)}]" : $"{target}.{property.Name}";
+        string head = $"{Modifiers(property)}{property.RefKind}{property.Type} {Declared(property)}";
+        if (property.IsIndexer)
         {
-            head += $"[{Parameters(member)}]";
+            head += $"[{Parameters(property.Parameters)}]";
         }
 
-        if (member.Accessors.RefKind.Length != 0)
+        if (property.RefKind.Length != 0)
         {
             writer.Line(head);
             writer.Indent().Line($"=> ref {access};").Outdent();
@@ -87,16 +87,16 @@ internal static partial class ClientEmitter
         }
 
         writer.OpenBlock(head);
-        if (member.Accessors.HasGetter)
+        if (property.HasGetter)
         {
             writer.Line($"get => {access};");
         }
 
-        if (member.Accessors.IsInitOnly)
+        if (property.IsInitOnly)
         {
             writer.Line($"init => throw new global::System.NotSupportedException(\"An init-only property cannot be passed to the inner client.\");");
         }
-        else if (member.Accessors.HasSetter)
+        else if (property.HasSetter)
         {
             writer.Line($"set => {access} = value;");
         }
@@ -104,10 +104,10 @@ internal static partial class ClientEmitter
         writer.CloseBlock();
     }
 
-    private static string MethodHead(MemberModel member)
+    private static string MethodHead(MethodModel method)
     {
-        string head = $"{Modifiers(member)}{member.Accessors.RefKind}{member.Type} {Declared(member)}{TypeParameters(member)}({Parameters(member)})";
-        return member.Constraints.IsEmpty ? head : head + " " + string.Join(" ", member.Constraints);
+        string head = $"{Modifiers(method)}{method.RefKind}{method.Type} {Declared(method)}{TypeParameters(method)}({Parameters(method.Parameters)})";
+        return method.Constraints.IsEmpty ? head : head + " " + string.Join(" ", method.Constraints);
     }
 
     private static string Modifiers(MemberModel member) => member.ExplicitInterface is null ? "public " : string.Empty;
@@ -119,33 +119,32 @@ internal static partial class ClientEmitter
     private static string Target(MemberModel member, string inner = "this._inner")
         => member.ExplicitInterface is null ? inner : $"(({member.ExplicitInterface}){inner})";
 
-    private static string TypeParameters(MemberModel member)
-        => member.TypeParameters.IsEmpty ? string.Empty : "<" + string.Join(", ", member.TypeParameters) + ">";
+    // Declared and passed on alike: <T, U>.
+    private static string TypeParameters(MethodModel method)
+        => method.TypeParameters.IsEmpty ? string.Empty : "<" + string.Join(", ", method.TypeParameters) + ">";
 
-    private static string TypeArguments(MemberModel member) => TypeParameters(member);
-
-    private static string Parameters(MemberModel member)
-        => string.Join(", ", member.Parameters.Select(p =>
+    private static string Parameters(EquatableArray<ParameterModel> parameters)
+        => string.Join(", ", parameters.Select(p =>
             $"{(p.IsParams ? "params " : string.Empty)}{p.Modifier}{p.Type} {p.Name}{(p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)}"));
 
-    private static string Arguments(MemberModel member, bool withModifiers)
-        => string.Join(", ", member.Parameters.Select(p => (withModifiers && p.Modifier != "in " ? p.Modifier : string.Empty) + p.Name));
+    private static string Arguments(EquatableArray<ParameterModel> parameters, bool withModifiers)
+        => string.Join(", ", parameters.Select(p => (withModifiers && p.Modifier != "in " ? p.Modifier : string.Empty) + p.Name));
 
     // The call state: the inner client and every argument, in a tuple the static lambda reads back.
-    private static string StateLiteral(MemberModel member)
-        => member.HasPositionalState
-            ? "(this._inner, " + string.Join(", ", member.Parameters.Select(p => p.Name)) + ")"
-            : "(inner: this._inner, " + string.Join(", ", member.Parameters.Select(p => p.Name)) + ")";
+    private static string StateLiteral(MethodModel method)
+        => method.HasPositionalState
+            ? "(this._inner, " + string.Join(", ", method.Parameters.Select(p => p.Name)) + ")"
+            : "(inner: this._inner, " + string.Join(", ", method.Parameters.Select(p => p.Name)) + ")";
 
-    private static string State(MemberModel member, int position)
-        => member.HasPositionalState ? $"s.Item{position + 1}" : position == 0 ? "s.inner" : "s." + member.Parameters[position - 1].Name;
+    private static string State(MethodModel method, int position)
+        => method.HasPositionalState ? $"s.Item{position + 1}" : position == 0 ? "s.inner" : "s." + method.Parameters[position - 1].Name;
 
-    private static string CallArguments(MemberModel member)
-        => string.Join(", ", member.Parameters.Select((_, i) => State(member, i + 1)));
+    private static string CallArguments(MethodModel method)
+        => string.Join(", ", method.Parameters.Select((_, i) => State(method, i + 1)));
 
     private static void WriteDetectors(SourceWriter writer, ClientModel client)
     {
-        if (client.Members.Any(m => m.Detector == ResultDetector.RefitResponse))
+        if (client.Members.OfType<MethodModel>().Any(m => m.Detector == ResultDetector.RefitResponse))
         {
             writer.Line();
             writer.Line("private static bool IsThrottledResponse(global::Refit.IApiResponse? response, out global::Throttling.RetryAfter retryAfter)");

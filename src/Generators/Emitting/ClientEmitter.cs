@@ -88,9 +88,9 @@ internal static partial class ClientEmitter
             writer.Line("private readonly global::Throttling.CallGate _gate;");
         }
 
-        foreach (MemberModel member in client.Members.Where(m => m.GateField is not null))
+        foreach (MethodModel method in client.Members.OfType<MethodModel>().Where(m => m.GateField is not null))
         {
-            writer.Line($"private readonly global::Throttling.CallGate {member.GateField};");
+            writer.Line($"private readonly global::Throttling.CallGate {method.GateField};");
         }
     }
 
@@ -121,14 +121,14 @@ internal static partial class ClientEmitter
             writer.Line("_gate = throttle.DefaultGate;");
         }
 
-        foreach (MemberModel member in client.Members.Where(m => m.GateField is not null))
+        foreach (MethodModel method in client.Members.OfType<MethodModel>().Where(m => m.GateField is not null))
         {
-            writer.Line($"{member.GateField} = throttle.Gate(\"{member.PolicyKey}\");");
+            writer.Line($"{method.GateField} = throttle.Gate(\"{method.PolicyKey}\");");
         }
 
         writer.CloseBlock();
     }
 
     private static bool UsesDefaultGate(ClientModel client)
-        => client.Members.Any(m => m.Handling == Roslyn.MemberHandling.Gated && m.GateField is null);
+        => client.Members.OfType<MethodModel>().Any(m => m.Handling == Roslyn.MemberHandling.Gated && m.GateField is null);
 }

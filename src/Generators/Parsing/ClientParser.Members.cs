@@ -43,7 +43,7 @@ internal static partial class ClientParser
         return members.ToEquatableArray();
     }
 
-    private static MemberModel ReadMethod(
+    private static MethodModel ReadMethod(
         IMethodSymbol method,
         MemberHandling handling,
         GatedShape shape,
@@ -73,65 +73,41 @@ internal static partial class ClientParser
             : null;
         ResultDetector detector = DetectorFor(result, shape, symbols);
 
-        return new MemberModel(
-            Kind: MemberKind.Method,
+        return new MethodModel(
             Handling: handling,
-            Shape: shape,
             Name: Identifier(method.Name),
             Type: method.ReturnType.ToDisplayString(TypeFormat),
             ExplicitInterface: explicitInterface,
+            PassThroughReason: reason.Length == 0 ? null : reason,
+            Shape: shape,
             Parameters: method.Parameters.Select(p => ReadParameter(p, includeDefault: explicitInterface is null)).ToEquatableArray(),
             TypeParameters: method.TypeParameters.Select(t => Identifier(t.Name)).ToEquatableArray(),
             Constraints: explicitInterface is null ? method.TypeParameters.Select(RenderConstraints).Where(c => c.Length != 0).ToEquatableArray() : EquatableArray<string>.Empty,
+            RefKind: RefKindOf(method.ReturnsByRef, method.ReturnsByRefReadonly),
             CancellationToken: ClientMember.CancellationTokenOf(method, symbols) is { } token ? Identifier(token.Name) : null,
             GateField: gateField,
             PolicyKey: policyKey,
             Detector: detector,
             ResultType: detector == ResultDetector.RefitResponse ? result!.ToDisplayString(TypeFormat) : null,
-            Accessors: new AccessorModel(false, false, false, RefKindOf(method.ReturnsByRef, method.ReturnsByRefReadonly)),
-            HasPositionalState: method.Parameters.Any(p => ReservedTupleNames.Contains(p.Name) || IsItemName(p.Name)),
-            PassThroughReason: reason.Length == 0 ? null : reason);
+            HasPositionalState: method.Parameters.Any(p => ReservedTupleNames.Contains(p.Name) || IsItemName(p.Name)));
     }
 
-    private static MemberModel ReadProperty(IPropertySymbol property, MemberHandling handling, string reason, string? explicitInterface)
+    private static PropertyModel ReadProperty(IPropertySymbol property, MemberHandling handling, string reason, string? explicitInterface)
         => new(
-            Kind: property.IsIndexer ? MemberKind.Indexer : MemberKind.Property,
             Handling: handling,
-            Shape: GatedShape.None,
             Name: property.IsIndexer ? "this" : Identifier(property.Name),
             Type: property.Type.ToDisplayString(TypeFormat),
             ExplicitInterface: explicitInterface,
+            PassThroughReason: reason,
+            IsIndexer: property.IsIndexer,
             Parameters: property.Parameters.Select(p => ReadParameter(p, includeDefault: explicitInterface is null)).ToEquatableArray(),
-            TypeParameters: EquatableArray<string>.Empty,
-            Constraints: EquatableArray<string>.Empty,
-            CancellationToken: null,
-            GateField: null,
-            PolicyKey: null,
-            Detector: ResultDetector.None,
-            ResultType: null,
-            Accessors: new AccessorModel(property.GetMethod is not null, property.SetMethod is not null, property.SetMethod?.IsInitOnly == true, RefKindOf(property.ReturnsByRef, property.ReturnsByRefReadonly)),
-            HasPositionalState: false,
-            PassThroughReason: reason);
+            HasGetter: property.GetMethod is not null,
+            HasSetter: property.SetMethod is not null,
+            IsInitOnly: property.SetMethod?.IsInitOnly == true,
+            RefKind: RefKindOf(property.ReturnsByRef, property.ReturnsByRefReadonly));
 
-    private static MemberModel ReadEvent(IEventSymbol @event, MemberHandling handling, string reason, string? explicitInterface)
-        => new(
-            Kind: MemberKind.Event,
-            Handling: handling,
-            Shape: GatedShape.None,
-            Name: Identifier(@event.Name),
-            Type: @event.Type.ToDisplayString(TypeFormat),
-            ExplicitInterface: explicitInterface,
-            Parameters: EquatableArray<ParameterModel>.Empty,
-            TypeParameters: EquatableArray<string>.Empty,
-            Constraints: EquatableArray<string>.Empty,
-            CancellationToken: null,
-            GateField: null,
-            PolicyKey: null,
-            Detector: ResultDetector.None,
-            ResultType: null,
-            Accessors: AccessorModel.None,
-            HasPositionalState: false,
-            PassThroughReason: reason);
+    private static EventModel ReadEvent(IEventSymbol @event, MemberHandling handling, string reason, string? explicitInterface)
+        => new(handling, Identifier(@event.Name), @event.Type.ToDisplayString(TypeFormat), explicitInterface, reason);
 
     private static ParameterModel ReadParameter(IParameterSymbol parameter, bool includeDefault)
         => new(
