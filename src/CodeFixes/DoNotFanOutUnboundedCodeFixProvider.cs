@@ -51,10 +51,12 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
         int bound = MaxConcurrency(context.Document, root.SyntaxTree);
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
+            // The analyzer says which fan-outs the fix can rewrite, and where their items and selector are.
             if (!diagnostic.Properties.ContainsKey(DoNotFanOutUnboundedAnalyzer.ProjectionProperty)
+                || diagnostic.AdditionalLocations.Count != 2
                 || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax whenAll
-                || whenAll.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WhenAll" }
-                || Projection.Find(whenAll) is not { } projection)
+                || root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax source
+                || root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax selector)
             {
                 continue;
             }
@@ -63,26 +65,26 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
             if (model.Compilation.GetTypeByMetadataName("Throttling.FanOut") is not null)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create($"Run at most {bound} at once with FanOut.WhenAll", ct => Imports.ReplaceAsync(context.Document, whenAll, FanOutCall(projection, bound, token).WithTriviaFrom(whenAll), ct), equivalenceKey: FanOutKey),
+                    CodeAction.Create($"Run at most {bound} at once with FanOut.WhenAll", ct => Imports.ReplaceAsync(context.Document, whenAll, FanOutCall(source, selector, bound, token).WithTriviaFrom(whenAll), ct), equivalenceKey: FanOutKey),
                     diagnostic);
             }
             else if (whenAll.Parent is AwaitExpressionSyntax { Parent: ExpressionStatementSyntax }
                 && model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel")?.GetMembers("ForEachAsync").Length > 0
-                && ParallelBody(projection.Selector) is { } body)
+                && ParallelBody(selector) is { } body)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create($"Run at most {bound} at once with Parallel.ForEachAsync", ct => Imports.ReplaceAsync(context.Document, whenAll, ParallelCall(projection.Source, body, bound, token).WithTriviaFrom(whenAll), ct), equivalenceKey: ParallelKey),
+                    CodeAction.Create($"Run at most {bound} at once with Parallel.ForEachAsync", ct => Imports.ReplaceAsync(context.Document, whenAll, ParallelCall(source, body, bound, token).WithTriviaFrom(whenAll), ct), equivalenceKey: ParallelKey),
                     diagnostic);
             }
         }
     }
 
-    private static InvocationExpressionSyntax FanOutCall(Projection projection, int bound, string? token)
+    private static InvocationExpressionSyntax FanOutCall(ExpressionSyntax source, ExpressionSyntax selector, int bound, string? token)
     {
         var arguments = new List<ArgumentSyntax>
         {
-            SyntaxFactory.Argument(projection.Source.WithoutTrivia()),
-            SyntaxFactory.Argument(projection.Selector.WithoutTrivia()),
+            SyntaxFactory.Argument(source.WithoutTrivia()),
+            SyntaxFactory.Argument(selector.WithoutTrivia()),
             SyntaxFactory.Argument(Literal(bound)).WithNameColon(SyntaxFactory.NameColon("maxConcurrency")),
         };
         if (token is not null)
@@ -181,42 +183,4 @@ public sealed class DoNotFanOutUnboundedCodeFixProvider : CodeFixProvider
 
     private static LiteralExpressionSyntax Literal(int value)
         => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
-
-    /// <summary>The items and selector of <c>Task.WhenAll(items.Select(selector)[.ToList()])</c>.</summary>
-    private sealed class Projection
-    {
-        private Projection(ExpressionSyntax source, ExpressionSyntax selector)
-        {
-            Source = source;
-            Selector = selector;
-        }
-
-        public ExpressionSyntax Source { get; }
-
-        public ExpressionSyntax Selector { get; }
-
-        public static Projection? Find(InvocationExpressionSyntax whenAll)
-        {
-            if (whenAll.ArgumentList.Arguments.Count != 1)
-            {
-                return null;
-            }
-
-            ExpressionSyntax tasks = whenAll.ArgumentList.Arguments[0].Expression;
-            while (tasks is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToList" or "ToArray" or "AsEnumerable" } materialize })
-            {
-                tasks = materialize.Expression;
-            }
-
-            if (tasks is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Select" } select } call
-                || call.ArgumentList.Arguments.Count != 1)
-            {
-                return null;
-            }
-
-            // Select's indexed overload, (item, index) => ..., has no FanOut counterpart.
-            ExpressionSyntax selector = call.ArgumentList.Arguments[0].Expression;
-            return selector is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: not 1 } ? null : new Projection(select.Expression, selector);
-        }
-    }
 }

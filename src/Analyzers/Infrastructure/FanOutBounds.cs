@@ -40,7 +40,10 @@ internal sealed class FanOutBounds
 
         if (_symbols.IsEnumerableMethod(invocation.TargetMethod, "Select") && invocation.Arguments.Length == 2)
         {
-            return new Projection(OperationScope.Unwrap(invocation.Arguments[0].Value), OperationScope.Unwrap(invocation.Arguments[1].Value));
+            return new Projection(
+                OperationScope.Unwrap(invocation.Arguments[0].Value),
+                OperationScope.Unwrap(invocation.Arguments[1].Value),
+                isIndexed: invocation.TargetMethod.Parameters[1].Type is INamedTypeSymbol { TypeArguments.Length: 3 });
         }
 
         return null;
@@ -291,14 +294,18 @@ internal sealed class FanOutBounds
     /// <summary>A projection into tasks: the items and the function that starts a task for each.</summary>
     internal sealed class Projection
     {
-        public Projection(IOperation source, IOperation selector)
+        public Projection(IOperation source, IOperation selector, bool isIndexed)
         {
             Source = source;
             Selector = selector;
+            IsIndexed = isIndexed;
         }
 
         public IOperation Source { get; }
 
         public IOperation Selector { get; }
+
+        /// <summary>Select's (item, index) overload.</summary>
+        public bool IsIndexed { get; }
     }
 }

@@ -26,7 +26,10 @@ public sealed class DoNotFanOutUnboundedAnalyzer : DiagnosticAnalyzer
     /// <summary>The .editorconfig key that sets the largest fan-out considered bounded.</summary>
     public const string MaxFanOutOption = "throttling.THR001.max_fan_out";
 
-    /// <summary>Set on diagnostics whose fan-out is a projection the code fix can rewrite.</summary>
+    /// <summary>
+    /// Set on diagnostics whose fan-out is <c>Task.WhenAll(items.Select(item => …))</c>, written in place, which the code
+    /// fix rewrites; their additional locations are then the items (first) and the selector (second).
+    /// </summary>
     public const string ProjectionProperty = "Projection";
 
     private const int DefaultMaxFanOut = 32;
@@ -70,7 +73,9 @@ public sealed class DoNotFanOutUnboundedAnalyzer : DiagnosticAnalyzer
         {
             if (FanOutBounds.StartsWork(projection.Selector) && !bounds.IsBounded(projection.Source) && !bounds.IsLimited(projection.Selector))
             {
-                Report(context, invocation, projection.Source, isProjection: OperationScope.Unwrap(invocation.Arguments[0].Value) is IInvocationOperation);
+                // Rewritable when the projection is written in the call (not in a local) and has a FanOut counterpart.
+                bool rewritable = method.Name == "WhenAll" && !projection.IsIndexed && OperationScope.Unwrap(invocation.Arguments[0].Value) is IInvocationOperation;
+                Report(context, invocation, projection.Source, rewritable ? projection.Selector : null);
             }
 
             return;
@@ -78,18 +83,24 @@ public sealed class DoNotFanOutUnboundedAnalyzer : DiagnosticAnalyzer
 
         if (FanOutBounds.StripMaterialization(tasks) is ILocalReferenceOperation list && bounds.FindUnboundedLoopAdd(list.Local, invocation) is { } loopSource)
         {
-            Report(context, invocation, loopSource, isProjection: false);
+            Report(context, invocation, loopSource, rewritableSelector: null);
         }
     }
 
-    private static void Report(OperationAnalysisContext context, IInvocationOperation invocation, IOperation source, bool isProjection)
+    private static void Report(OperationAnalysisContext context, IInvocationOperation invocation, IOperation source, IOperation? rewritableSelector)
     {
-        ImmutableDictionary<string, string?> properties = isProjection
-            ? ImmutableDictionary<string, string?>.Empty.Add(ProjectionProperty, "true")
-            : ImmutableDictionary<string, string?>.Empty;
+        ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty;
+        Location[] locations = System.Array.Empty<Location>();
+        if (rewritableSelector is not null)
+        {
+            properties = properties.Add(ProjectionProperty, "true");
+            locations = new[] { source.Syntax.GetLocation(), rewritableSelector.Syntax.GetLocation() };
+        }
+
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.UnboundedFanOut,
             invocation.Syntax.GetLocation(),
+            locations,
             properties,
             "Task." + invocation.TargetMethod.Name,
             source.Syntax.ToString()));

@@ -321,13 +321,16 @@ public class DoNotFanOutUnboundedTests
             withThrottling: false);
 
     [Fact]
-    public Task Loops_and_WhenAny_get_no_fix()
+    public Task Loops_WhenAny_indexed_selectors_and_projections_held_in_locals_get_no_fix()
         => Verify<DoNotFanOutUnboundedAnalyzer, DoNotFanOutUnboundedCodeFixProvider>.NoCodeFixAsync(Usings + """
             public class Crawler
             {
                 public async Task Run(IApi api, IEnumerable<string> urls)
                 {
                     await {|THR001:Task.WhenAny(urls.Select(u => api.FetchAsync(u)))|};
+                    await {|THR001:Task.WhenAll(urls.Select((u, i) => api.FetchAsync(u + i)))|};
+                    var pending = urls.Select(u => api.FetchAsync(u));
+                    await {|THR001:Task.WhenAll(pending)|};
                     var tasks = new List<Task>();
                     foreach (string url in urls) tasks.Add(api.FetchAsync(url));
                     await {|THR001:Task.WhenAll(tasks)|};
