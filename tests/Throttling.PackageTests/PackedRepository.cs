@@ -34,18 +34,7 @@ public sealed class PackedRepository : IDisposable
     /// <summary>Writes a consumer project with its own nuget.config: the local feed, then the registry for the rest.</summary>
     public string CreateConsumer(string name, string program)
     {
-        string directory = Path.Combine(Root, name);
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        string directory = CreateWorkspace(name);
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -60,6 +49,27 @@ public sealed class PackedRepository : IDisposable
             </Project>
             """);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
+        return directory;
+    }
+
+    /// <summary>
+    /// An empty folder whose projects restore from the local feed first, then the registry, and see none of the
+    /// repository's Directory.Build.* files.
+    /// </summary>
+    public string CreateWorkspace(string name)
+    {
+        string directory = Path.Combine(Root, name);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
 
         // Outside the repository, so none of its Directory.Build.* or global.json applies.
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");

@@ -36,8 +36,8 @@ public static class ThrottlingServiceCollectionExtensions
         {
             throw new InvalidOperationException(
                 $"There is no registration of {typeof(TClient).Name} to throttle. Register the client first (a Refit client with " +
-                $"AddRefitGeneratedClient<{typeof(TClient).Name}>() from Refit.HttpClientFactory 17, or AddRefitClient<{typeof(TClient).Name}>() " +
-                $"from version 16 with Refit.Reflection; a typed client with AddHttpClient<{typeof(TClient).Name}, TImplementation>(); " +
+                $"AddRefitGeneratedClient<{typeof(TClient).Name}>() from Refit.HttpClientFactory, which needs no other package; " +
+                $"a typed client with AddHttpClient<{typeof(TClient).Name}, TImplementation>(); " +
                 $"or AddSingleton<{typeof(TClient).Name}, TImplementation>()), then call AddThrottled<{typeof(TClient).Name}>().");
         }
 
