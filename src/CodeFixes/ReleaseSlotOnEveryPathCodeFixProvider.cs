@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
 using Throttling.Analyzers;
 using Throttling.Analyzers.Rules;
 using Kinds = Throttling.Analyzers.Rules.ReleaseSlotOnEveryPathAnalyzer.Kinds;
@@ -30,7 +31,7 @@ public sealed class ReleaseSlotOnEveryPathCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnbalancedSlot);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => EveryKindFixAll.Instance;
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -52,8 +53,8 @@ public sealed class ReleaseSlotOnEveryPathCodeFixProvider : CodeFixProvider
                 case Kinds.WaitInsideTry when block.Parent is TryStatementSyntax { Catches.Count: 0 } tryStatement && block.Statements.First() == statement && tryStatement.Parent is BlockSyntax:
                     Register(context, diagnostic, MoveWaitTitle, ct => MoveBeforeTry(context.Document, statement, tryStatement, ct));
                     break;
-                case Kinds.ReleaseNotInFinally when ReleaseAfter(statement, block) is { } release && CanWrap(block, statement, release):
-                    Register(context, diagnostic, FinallyTitle, ct => WrapInTryFinally(context.Document, block, statement, release, ct));
+                case Kinds.ReleaseNotInFinally when ReleaseAfter(statement, block) is { } release && CanWrap(block, statement, release, out LocalDeclarationStatementSyntax[] hoisted):
+                    Register(context, diagnostic, FinallyTitle, ct => WrapInTryFinally(context.Document, block, statement, release, hoisted, ct));
                     break;
                 case Kinds.LeaseNotDisposed when statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } declaration
                     && declaration.Declaration.Variables.Count == 1
@@ -77,19 +78,29 @@ public sealed class ReleaseSlotOnEveryPathCodeFixProvider : CodeFixProvider
                 && access.Expression.ToString() == semaphore);
     }
 
-    // The statements between the wait and the release move into a try: none may release again (that would release twice)
-    // or declare a local that code after the release still reads (it would leave its scope).
-    private static bool CanWrap(BlockSyntax block, StatementSyntax wait, ExpressionStatementSyntax release)
+    // The statements between the wait and the release move into a try: none may release again (that would release twice).
+    // A local declared there that code after the release still reads (`var s = await Work(); gate.Release(); return s;`)
+    // is declared before the try and assigned in it; one that cannot be (const, using, ref, or declared inside an
+    // expression) blocks the fix.
+    private static bool CanWrap(BlockSyntax block, StatementSyntax wait, ExpressionStatementSyntax release, out LocalDeclarationStatementSyntax[] hoisted)
     {
         StatementSyntax[] region = block.Statements.SkipWhile(s => s != wait).Skip(1).TakeWhile(s => s != release).ToArray();
         string semaphore = ((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)release.Expression).Expression).Expression.ToString();
         bool releasesAgain = region.Any(s => s.DescendantNodes().OfType<InvocationExpressionSyntax>()
             .Any(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release" } access && access.Expression.ToString() == semaphore));
-        HashSet<string> declared = new(region.OfType<LocalDeclarationStatementSyntax>().SelectMany(d => d.Declaration.Variables).Select(v => v.Identifier.ValueText));
-        bool readLater = block.Statements.SkipWhile(s => s != release).Skip(1)
-            .Any(s => s.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => declared.Contains(n.Identifier.ValueText)));
-        return !releasesAgain && !readLater;
+        HashSet<string> readLater = new(block.Statements.SkipWhile(s => s != release).Skip(1)
+            .SelectMany(s => s.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()).Select(n => n.Identifier.ValueText));
+        hoisted = region.OfType<LocalDeclarationStatementSyntax>()
+            .Where(d => d.Declaration.Variables.Any(v => readLater.Contains(v.Identifier.ValueText)))
+            .ToArray();
+        bool declaredInExpressions = region.Where(s => s is not LocalDeclarationStatementSyntax)
+            .SelectMany(s => s.DescendantNodes().OfType<SingleVariableDesignationSyntax>())
+            .Any(v => readLater.Contains(v.Identifier.ValueText));
+        return !releasesAgain && !declaredInExpressions && hoisted.All(IsHoistable);
     }
+
+    private static bool IsHoistable(LocalDeclarationStatementSyntax declaration)
+        => declaration.Modifiers.Count == 0 && declaration.UsingKeyword.RawKind == 0 && declaration.Declaration.Type is not RefTypeSyntax;
 
     // A using declaration holds the lease to the end of the block: right only when it was disposed there anyway (or
     // never), and the local is not assigned again (a using local cannot be).
@@ -119,21 +130,59 @@ public sealed class ReleaseSlotOnEveryPathCodeFixProvider : CodeFixProvider
         return document.WithSyntaxRoot(updated);
     }
 
-    private static async Task<Document> WrapInTryFinally(Document document, BlockSyntax block, StatementSyntax wait, ExpressionStatementSyntax release, CancellationToken cancellationToken)
+    private static async Task<Document> WrapInTryFinally(Document document, BlockSyntax block, StatementSyntax wait, ExpressionStatementSyntax release, LocalDeclarationStatementSyntax[] hoisted, CancellationToken cancellationToken)
     {
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        Hoisting hoisting = await HoistAsync(document, hoisted, cancellationToken).ConfigureAwait(false);
         List<StatementSyntax> statements = block.Statements.ToList();
         int first = statements.IndexOf(wait) + 1;
         int last = statements.IndexOf(release);
+        IEnumerable<StatementSyntax> guardedStatements = statements.Skip(first).Take(last - first)
+            .SelectMany(s => s is LocalDeclarationStatementSyntax declaration && hoisted.Contains(declaration) ? hoisting.Assignments[declaration] : new[] { s });
         TryStatementSyntax guarded = SyntaxFactory.TryStatement(
-            SyntaxFactory.Block(statements.Skip(first).Take(last - first)),
+            SyntaxFactory.Block(guardedStatements),
             default,
             SyntaxFactory.FinallyClause(SyntaxFactory.Block(release.WithoutLeadingTrivia())))
             .WithAdditionalAnnotations(Formatter.Annotation);
         statements.RemoveRange(first, last - first + 1);
         statements.Insert(first, guarded);
-        return document.WithSyntaxRoot(root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements))));
+        statements.InsertRange(first, hoisting.Declarations);
+        return await Imports.WithRootAsync(document, root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements))), cancellationToken).ConfigureAwait(false);
     }
+
+    // `var s = await Work();` becomes `string s;` before the try and `s = await Work();` in it.
+    private static async Task<Hoisting> HoistAsync(Document document, LocalDeclarationStatementSyntax[] hoisted, CancellationToken cancellationToken)
+    {
+        SemanticModel model = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
+        var declarations = new List<StatementSyntax>();
+        var assignments = new Dictionary<LocalDeclarationStatementSyntax, StatementSyntax[]>();
+        foreach (LocalDeclarationStatementSyntax declaration in hoisted)
+        {
+            TypeSyntax type = declaration.Declaration.Type;
+            if (type.IsVar && model.GetDeclaredSymbol(declaration.Declaration.Variables[0], cancellationToken) is ILocalSymbol { Type: { } inferred })
+            {
+                type = SyntaxFactory.ParseTypeName(inferred.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+                    .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+            }
+
+            declarations.Add(SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                    type.WithTrailingTrivia(SyntaxFactory.Space),
+                    SyntaxFactory.SeparatedList(declaration.Declaration.Variables.Select(v => SyntaxFactory.VariableDeclarator(v.Identifier))))
+                ).WithLeadingTrivia(declaration.GetLeadingTrivia()).WithAdditionalAnnotations(Formatter.Annotation));
+            assignments[declaration] = declaration.Declaration.Variables
+                .Where(v => v.Initializer is not null)
+                .Select(v => (StatementSyntax)SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+                    SyntaxKind.SimpleAssignmentExpression,
+                    SyntaxFactory.IdentifierName(v.Identifier.WithoutTrivia()),
+                    v.Initializer!.Value.WithoutTrivia())).WithAdditionalAnnotations(Formatter.Annotation))
+                .ToArray();
+        }
+
+        return new Hoisting(declarations, assignments);
+    }
+
+    // The declarations that go before the try, and what each hoisted declaration leaves in it.
+    private sealed record Hoisting(List<StatementSyntax> Declarations, Dictionary<LocalDeclarationStatementSyntax, StatementSyntax[]> Assignments);
 
     private static async Task<Document> DeclareWithUsing(Document document, BlockSyntax block, LocalDeclarationStatementSyntax declaration, CancellationToken cancellationToken)
     {

@@ -248,6 +248,54 @@ public class ReleaseSlotOnEveryPathTests
             """);
 
     [Fact]
+    public Task The_fix_declares_before_the_try_what_code_after_the_release_reads()
+        => Verify<ReleaseSlotOnEveryPathAnalyzer, ReleaseSlotOnEveryPathCodeFixProvider>.CodeFixAsync(
+            Usings + """
+            public class Worker
+            {
+                private readonly SemaphoreSlim _gate = new(4);
+
+                public async Task<string> Fetch(string url)
+                {
+                    await _gate.{|THR004:WaitAsync|}();
+                    var page = await Download(url);
+                    int length = page.Length, tries = 1;
+                    _gate.Release();
+                    return page + length + tries;
+                }
+
+                private static Task<string> Download(string url) => Task.FromResult(url);
+            }
+            """,
+            Usings + """
+            public class Worker
+            {
+                private readonly SemaphoreSlim _gate = new(4);
+
+                public async Task<string> Fetch(string url)
+                {
+                    await _gate.WaitAsync();
+                    string page;
+                    int length, tries;
+                    try
+                    {
+                        page = await Download(url);
+                        length = page.Length;
+                        tries = 1;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+
+                    return page + length + tries;
+                }
+
+                private static Task<string> Download(string url) => Task.FromResult(url);
+            }
+            """);
+
+    [Fact]
     public Task The_fix_waits_before_the_try()
         => Verify<ReleaseSlotOnEveryPathAnalyzer, ReleaseSlotOnEveryPathCodeFixProvider>.CodeFixAsync(
             Usings + """
@@ -347,12 +395,12 @@ public class ReleaseSlotOnEveryPathTests
             {
                 private readonly SemaphoreSlim _gate = new(4);
 
-                public async Task<int> ReadsAfterTheRelease()
+                public async Task<int> ReadsAnOutVariableAfterTheRelease()
                 {
                     await _gate.{|THR004:WaitAsync|}();
-                    int result = await Work();
+                    int.TryParse((await Work()).ToString(), out int parsed);
                     _gate.Release();
-                    return result;
+                    return parsed;
                 }
 
                 public async Task ReleasesEarlyToo(bool early)
