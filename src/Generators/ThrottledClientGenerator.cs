@@ -20,24 +20,20 @@ public sealed class ThrottledClientGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<ClientModel> withSlots = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownTypeNames.SlotsAttribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.InterfaceDeclarationSyntax,
-                static (context, cancellationToken) => ClientParser.Parse(context, ownedBy: ClientParser.Owner.SlotsPipeline, cancellationToken))
-            .WithTrackingName(TrackingNames.ClientsWithSlots)
-            .SelectNotNull();
-
         // An interface with both attributes is found by both pipelines; the [Slots] one owns it.
-        IncrementalValuesProvider<ClientModel> withRateLimitOnly = context.SyntaxProvider
+        Emit(context, Clients(context, KnownTypeNames.SlotsAttribute, ClientParser.Owner.SlotsPipeline, TrackingNames.ClientsWithSlots));
+        Emit(context, Clients(context, KnownTypeNames.RateLimitAttribute, ClientParser.Owner.RateLimitPipeline, TrackingNames.ClientsWithRateLimitOnly));
+    }
+
+    private static IncrementalValuesProvider<ClientModel> Clients(IncrementalGeneratorInitializationContext context, string attribute, ClientParser.Owner owner, string trackingName)
+        => context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                KnownTypeNames.RateLimitAttribute,
+                attribute,
                 static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.InterfaceDeclarationSyntax,
-                static (context, cancellationToken) => ClientParser.Parse(context, ownedBy: ClientParser.Owner.RateLimitPipeline, cancellationToken))
-            .WithTrackingName(TrackingNames.ClientsWithRateLimitOnly)
+                (context, cancellationToken) => ClientParser.Parse(context, ownedBy: owner, cancellationToken))
+            .WithTrackingName(trackingName)
             .SelectNotNull();
 
-        context.RegisterSourceOutput(withSlots, static (output, client) => output.AddSource(client.HintName, ClientEmitter.Emit(client)));
-        context.RegisterSourceOutput(withRateLimitOnly, static (output, client) => output.AddSource(client.HintName, ClientEmitter.Emit(client)));
-    }
+    private static void Emit(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ClientModel> clients)
+        => context.RegisterSourceOutput(clients, static (output, client) => output.AddSource(client.HintName, ClientEmitter.Emit(client)));
 }
