@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Throttling.PackageTests;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Throttling.PackageTests;
 /// fixable shapes with shapes that have no safe fix, and leaves exactly the latter.
 /// </summary>
 [Collection(nameof(PackedRepositoryGroup))]
-public partial class FormatTests(PackedRepository packages)
+public class FormatTests(PackedRepository packages)
 {
     // Each rule's first diagnostic has no fix (dotnet format starts Fix All from the first one), and THR002 and THR004
     // have fixes of two kinds each (two equivalence keys).
@@ -105,11 +103,7 @@ public partial class FormatTests(PackedRepository packages)
         return output;
     }
 
-    // Each THR diagnostic once (the build lists warnings twice), in order of id.
+    // Each THR diagnostic's id, in order of id.
     private static string[] Diagnostics(string buildOutput)
-        => ThrWarning().Matches(buildOutput).Select(m => (Place: m.Groups["place"].Value, Id: m.Groups["id"].Value)).Distinct()
-            .Select(d => d.Id).Order(StringComparer.Ordinal).ToArray();
-
-    [GeneratedRegex(@"Program\.cs\((?<place>\d+,\d+)\): warning (?<id>THR\d+)")]
-    private static partial Regex ThrWarning();
+        => BuildWarnings.Thr(buildOutput).Select(w => w.Id).Order(StringComparer.Ordinal).ToArray();
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace Throttling.PackageTests;
@@ -12,7 +10,7 @@ namespace Throttling.PackageTests;
 /// analyzer packages, so fixes are covered by <see cref="FormatTests"/> and the Roslyn fix tests.)
 /// </summary>
 [Collection(nameof(PackedRepositoryGroup))]
-public partial class IdeTests(PackedRepository packages, ITestOutputHelper output)
+public class IdeTests(PackedRepository packages, ITestOutputHelper output)
 {
     // Measured here: first diagnostics ~7 s after didOpen (the server loads and restores the project), an edit's within
     // 1 s. The bounds are safety nets for a slower machine, not timings.
@@ -39,9 +37,7 @@ public partial class IdeTests(PackedRepository packages, ITestOutputHelper outpu
         string consumer = packages.CreateConsumer("Ide", Program);
         (int build, string built) = DotNet.Run(consumer, "build", "-nologo");
         Assert.True(build == 0, built);
-        Diagnostic[] fromBuild = BuildWarning().Matches(built)
-            .Select(m => new Diagnostic(m.Groups["id"].Value, int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture) - 1, int.Parse(m.Groups["column"].Value, CultureInfo.InvariantCulture) - 1))
-            .Distinct().ToArray();
+        Diagnostic[] fromBuild = BuildWarnings.Thr(built).Select(w => new Diagnostic(w.Id, w.Line - 1, w.Column - 1)).ToArray();
         Assert.Single(fromBuild);
 
         string tools = Path.Combine(packages.Root, "tools");
@@ -90,9 +86,6 @@ public partial class IdeTests(PackedRepository packages, ITestOutputHelper outpu
             await Task.Delay(250);
         }
     }
-
-    [GeneratedRegex(@"Program\.cs\((?<line>\d+),(?<column>\d+)\): warning (?<id>THR\d+)")]
-    private static partial Regex BuildWarning();
 
     // Zero-based, as LSP counts.
     private sealed record Diagnostic(string Id, int Line, int Character);

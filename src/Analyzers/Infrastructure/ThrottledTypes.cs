@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Throttling.Roslyn;
 
@@ -20,76 +21,23 @@ internal static class ThrottledTypes
         }
 
         INamedTypeSymbol definition = named.OriginalDefinition;
-        if (HasSlots(definition, symbols))
-        {
-            return true;
-        }
-
-        if (!IsGenerated(definition, symbols))
-        {
-            return false;
-        }
-
-        foreach (INamedTypeSymbol decorated in definition.Interfaces)
-        {
-            if (HasSlots(decorated.OriginalDefinition, symbols))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasSlots(INamedTypeSymbol type, ThrottlingSymbols symbols)
-    {
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            if (ThrottlingSymbols.Is(attribute, symbols.SlotsAttribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsGenerated(INamedTypeSymbol type, ThrottlingSymbols symbols)
-    {
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            if (ThrottlingSymbols.Is(attribute, symbols.GeneratedCodeAttribute)
-                && attribute.ConstructorArguments.Length > 0
-                && attribute.ConstructorArguments[0].Value as string == GeneratorName)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return HasSlots(definition, symbols)
+            || (IsGenerated(definition, symbols) && definition.Interfaces.Any(decorated => HasSlots(decorated.OriginalDefinition, symbols)));
     }
 
     /// <summary>Whether <paramref name="type"/> is a throttled client at all (slots or rate limits), or implements one.</summary>
     public static bool IsThrottledClientOrImplementation(INamedTypeSymbol? type, ThrottlingSymbols symbols)
-    {
-        if (type is null || !symbols.HasAttributes)
-        {
-            return false;
-        }
+        => type is not null
+            && symbols.HasAttributes
+            && (symbols.IsThrottledClient(type)
+                || IsGenerated(type.OriginalDefinition, symbols)
+                || type.AllInterfaces.Any(implemented => symbols.IsThrottledClient(implemented.OriginalDefinition)));
 
-        if (symbols.IsThrottledClient(type) || IsGenerated(type.OriginalDefinition, symbols))
-        {
-            return true;
-        }
+    private static bool HasSlots(INamedTypeSymbol type, ThrottlingSymbols symbols)
+        => type.GetAttributes().Any(attribute => ThrottlingSymbols.Is(attribute, symbols.SlotsAttribute));
 
-        foreach (INamedTypeSymbol implemented in type.AllInterfaces)
-        {
-            if (symbols.IsThrottledClient(implemented.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsGenerated(INamedTypeSymbol type, ThrottlingSymbols symbols)
+        => type.GetAttributes().Any(attribute => ThrottlingSymbols.Is(attribute, symbols.GeneratedCodeAttribute)
+            && attribute.ConstructorArguments.Length > 0
+            && attribute.ConstructorArguments[0].Value as string == GeneratorName);
 }

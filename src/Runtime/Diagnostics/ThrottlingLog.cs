@@ -6,7 +6,7 @@ namespace Throttling;
 /// <summary>
 /// The log events of throttled clients, category <c>Throttling</c>, event ids 1–5. Durations read as people say them
 /// (<c>527 ms</c>, <c>3 s</c>); the structured values carry the client's name first. Each wrapper asks the logger first,
-/// so a 429 or a rejection formats nothing when nobody listens.
+/// so a 429 formats nothing when nobody listens; <c>Rejected</c>'s caller asks before its log gate does.
 /// </summary>
 internal static partial class ThrottlingLog
 {

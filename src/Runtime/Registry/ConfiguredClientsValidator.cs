@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Configuration;
@@ -23,7 +24,7 @@ internal sealed class ConfiguredClientsValidator : IValidateOptions<ConfiguredCl
     public ValidateOptionsResult Validate(string? name, Sections options)
     {
         // Without AddThrottled the application asks the registry for budgets itself, by names this check cannot know.
-        var known = new HashSet<string>(_clients.Select(c => c.Name), System.StringComparer.OrdinalIgnoreCase);
+        var known = new HashSet<string>(_clients.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
         if (known.Count == 0)
         {
             return ValidateOptionsResult.Skip;
@@ -35,7 +36,7 @@ internal sealed class ConfiguredClientsValidator : IValidateOptions<ConfiguredCl
             return ValidateOptionsResult.Success;
         }
 
-        string registered = string.Join(", ", known.OrderBy(n => n, System.StringComparer.Ordinal));
+        string registered = string.Join(", ", known.OrderBy(n => n, StringComparer.Ordinal));
         return ValidateOptionsResult.Fail(unknown.Select(path =>
             $"{path} configures no throttled client of this application (registered with AddThrottled: {registered}); check the client's name, which is its interface's without the leading I."));
     }
