@@ -88,11 +88,20 @@ public static class ThrottlingServiceCollectionExtensions
     public static IServiceCollection AddThrottling(this IServiceCollection services)
     {
         services.AddOptions();
-        services.TryAddSingleton(static sp => new ThrottlingRegistry(
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>(),
-            sp.GetService<IMeterFactory>(),
-            name => sp.GetRequiredService<IOptionsMonitor<ClientThrottlingOptions>>().Get(name)));
+        services.TryAddSingleton(static sp =>
+        {
+            var registry = new ThrottlingRegistry(
+                sp.GetService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>(),
+                sp.GetService<IMeterFactory>(),
+                name => sp.GetRequiredService<IOptionsMonitor<ClientThrottlingOptions>>().Get(name));
+            foreach (ThrottlingRegistrySetup setup in sp.GetServices<ThrottlingRegistrySetup>())
+            {
+                setup.Configure(registry, sp);
+            }
+
+            return registry;
+        });
         return services;
     }
 

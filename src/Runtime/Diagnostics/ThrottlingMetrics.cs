@@ -6,13 +6,15 @@ namespace Throttling;
 
 /// <summary>
 /// The <c>Throttling</c> meter's instruments, named by OpenTelemetry conventions and tagged with
-/// <c>throttling.client.name</c>. Gauges are observed from the registry's clients, so the call path pays nothing for them.
+/// <c>throttling.client.name</c> and <c>throttling.budget.store</c> (<c>local</c>, or <c>redis</c> for budgets shared
+/// between processes). Gauges are observed from the registry's clients, so the call path pays nothing for them.
 /// </summary>
 internal sealed class ThrottlingMetrics : IDisposable
 {
     public const string MeterName = "Throttling";
     public const string ClientTag = "throttling.client.name";
     public const string ReasonTag = "throttling.rejection.reason";
+    public const string StoreTag = "throttling.budget.store";
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -61,25 +63,35 @@ internal sealed class ThrottlingMetrics : IDisposable
     /// <summary>Whether anyone listens to wait durations; when nobody does, waits need not be timed.</summary>
     public bool MeasuresWaits => _waitDuration.Enabled;
 
-    public void Waited(string client, TimeSpan wait)
+    /// <summary>The meter, for the instruments a budget store adds (Throttling.Redis).</summary>
+    public Meter Meter => _meter;
+
+    public void Waited(string client, string store, TimeSpan wait)
     {
         if (_waitDuration.Enabled)
         {
-            _waitDuration.Record(wait.TotalSeconds, new KeyValuePair<string, object?>(ClientTag, client));
+            _waitDuration.Record(wait.TotalSeconds, new KeyValuePair<string, object?>(ClientTag, client), new KeyValuePair<string, object?>(StoreTag, store));
         }
     }
 
-    public void ServerThrottled(string client) => _serverThrottles.Add(1, new KeyValuePair<string, object?>(ClientTag, client));
+    public void ServerThrottled(string client, string store) => _serverThrottles.Add(1, new KeyValuePair<string, object?>(ClientTag, client), new KeyValuePair<string, object?>(StoreTag, store));
 
-    public void Retried(string client) => _retries.Add(1, new KeyValuePair<string, object?>(ClientTag, client));
+    public void Retried(string client, string store) => _retries.Add(1, new KeyValuePair<string, object?>(ClientTag, client), new KeyValuePair<string, object?>(StoreTag, store));
 
-    public void CooledDown(string client) => _coolDowns.Add(1, new KeyValuePair<string, object?>(ClientTag, client));
+    public void CooledDown(string client, string store) => _coolDowns.Add(1, new KeyValuePair<string, object?>(ClientTag, client), new KeyValuePair<string, object?>(StoreTag, store));
 
-    public void Rejected(string client, RejectionReason reason)
+    public void Rejected(string client, string store, RejectionReason reason)
         => _rejections.Add(
             1,
             new KeyValuePair<string, object?>(ClientTag, client),
-            new KeyValuePair<string, object?>(ReasonTag, reason == RejectionReason.QueueFull ? "queue_full" : "max_wait"));
+            new KeyValuePair<string, object?>(StoreTag, store),
+            new KeyValuePair<string, object?>(ReasonTag, reason switch
+            {
+                RejectionReason.QueueFull => "queue_full",
+                RejectionReason.ServerCoolDown => "server_cooldown",
+                RejectionReason.BudgetUnavailable => "budget_unavailable",
+                _ => "max_wait",
+            }));
 
     public void Dispose()
     {
@@ -93,16 +105,20 @@ internal sealed class ThrottlingMetrics : IDisposable
     // series stay unique without putting user-chosen scopes into tags.
     private static IEnumerable<Measurement<int>> Observe(IEnumerable<ClientThrottle> clients, Func<ClientThrottle, int> read)
     {
-        var totals = new Dictionary<string, int>(StringComparer.Ordinal);
+        var totals = new Dictionary<(string Name, string Store), int>();
         foreach (ClientThrottle client in clients)
         {
-            totals.TryGetValue(client.Name, out int total);
-            totals[client.Name] = total + read(client);
+            var key = (client.Name, client.Store.Kind);
+            totals.TryGetValue(key, out int total);
+            totals[key] = total + read(client);
         }
 
-        foreach (KeyValuePair<string, int> total in totals)
+        foreach (KeyValuePair<(string Name, string Store), int> total in totals)
         {
-            yield return new Measurement<int>(total.Value, new KeyValuePair<string, object?>(ClientTag, total.Key));
+            yield return new Measurement<int>(
+                total.Value,
+                new KeyValuePair<string, object?>(ClientTag, total.Key.Name),
+                new KeyValuePair<string, object?>(StoreTag, total.Key.Store));
         }
     }
 }

@@ -6,7 +6,7 @@ using System.Threading.Tasks.Sources;
 namespace Throttling;
 
 /// <summary>
-/// A call waiting for its turn in a <see cref="ClientThrottle"/>, in its method stage's queue. It holds nothing while
+/// A call waiting for its turn in a <see cref="LocalBudgetStore"/>, in its method stage's queue. It holds nothing while
 /// it waits: its slot and permits are taken together when it is granted. Its result says whether the call's start is
 /// recorded against rate limits.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class Admission : QueueNode<Admission>, IValueTaskSource<long>
     , IThreadPoolWorkItem
 #endif
 {
-    private readonly ClientThrottle _owner;
+    private readonly LocalBudgetStore _owner;
     private ManualResetValueTaskSourceCore<long> _core;
     private CancellationTokenRegistration _cancellation;
     private ITimer? _deadline;
@@ -32,7 +32,7 @@ internal sealed class Admission : QueueNode<Admission>, IValueTaskSource<long>
     private volatile bool _isDone;
     private bool _completesInline;
 
-    public Admission(ClientThrottle owner)
+    public Admission(LocalBudgetStore owner)
     {
         _owner = owner;
 #if !NET8_0_OR_GREATER

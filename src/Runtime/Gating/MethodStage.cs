@@ -7,9 +7,17 @@ namespace Throttling;
 /// </summary>
 internal sealed class MethodStage
 {
-    public MethodStage(PermitLedger[] ledgers) => Ledgers = ledgers;
+    public MethodStage(PermitLedger[] ledgers, int index)
+    {
+        Ledgers = ledgers;
+        Index = index;
+    }
 
+    /// <summary>The method's own limits, as the local store counts them.</summary>
     public PermitLedger[] Ledgers { get; }
+
+    /// <summary>The stage's place among its store's stages, in the order they were added: the default stage is 0.</summary>
+    public int Index { get; }
 
     public WaiterQueue<Admission> Queue { get; } = new();
 }

@@ -17,4 +17,10 @@ public enum RejectionReason
     /// fails at once rather than being sent into a server that said no.
     /// </summary>
     ServerCoolDown = 3,
+
+    /// <summary>
+    /// The budget is shared between processes (Throttling.Redis), its store could not be reached, and the client is set
+    /// to fail closed rather than run without the shared budget.
+    /// </summary>
+    BudgetUnavailable = 4,
 }

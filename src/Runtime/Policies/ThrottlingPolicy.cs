@@ -102,6 +102,21 @@ public sealed class ThrottlingPolicy
     /// <summary>The policy of the method <paramref name="key"/> names, if <see cref="Methods"/> has one.</summary>
     internal MethodPolicy? FindMethod(string key) => _methodsByKey.TryGetValue(key, out MethodPolicy? method) ? method : null;
 
+    /// <summary>The slots and limits in words, as rejections describe them: "8 slots, 100 per 1s".</summary>
+    internal string DescribeLimits()
+    {
+        IEnumerable<string> parts = RateLimits.Select(l => l.ToString());
+        if (Slots is { } slots)
+        {
+            parts = parts.Prepend(Plural(slots.Count, "slot", "slots"));
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    internal static string Plural(int count, string one, string many)
+        => count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
+
     /// <inheritdoc />
     public override string ToString()
     {

@@ -23,6 +23,7 @@ public sealed class ThrottlingRegistry : IDisposable
     private readonly ILoggerFactory? _loggerFactory;
     private readonly Func<string, ClientThrottlingOptions?>? _overrides;
     private readonly ThrottlingMetrics _metrics;
+    private BudgetStoreFactory? _stores;
 
     /// <summary>Creates a registry.</summary>
     /// <param name="timeProvider">The clock of every budget; <see cref="TimeProvider.System"/> by default.</param>
@@ -86,9 +87,41 @@ public sealed class ThrottlingRegistry : IDisposable
             }
 
             ThrottlingPolicy effective = _overrides?.Invoke(policy.Name) is { IsEmpty: false } overrides ? PolicyOverrides.Apply(policy, overrides) : policy;
-            var throttle = new ClientThrottle(effective, scope, _time, _metrics, _loggerFactory?.CreateLogger("Throttling"));
+            var throttle = new ClientThrottle(effective, scope, _time, _metrics, _loggerFactory?.CreateLogger("Throttling"), _stores);
             _clients.Add((policy.Name, scope), (policy, throttle));
             return throttle;
+        }
+    }
+
+    /// <summary>The registry's clock, logging and meter, for a budget store that needs them.</summary>
+    internal TimeProvider Time => _time;
+
+    internal ILoggerFactory? LoggerFactory => _loggerFactory;
+
+    internal ThrottlingMetrics Metrics => _metrics;
+
+    /// <summary>
+    /// Keeps every budget handed out from now on in <paramref name="stores"/> (Throttling.Redis's <c>UseRedis</c>).
+    /// Budgets handed out already stay where they are, so that is refused rather than silently splitting a client.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A budget was handed out already, or another store is in use.</exception>
+    internal void UseStore(BudgetStoreFactory stores, string description)
+    {
+        lock (_clients)
+        {
+            if (_clients.Count != 0)
+            {
+                string names = string.Join(", ", _clients.Keys.Select(k => k.Scope is null ? k.Name : $"{k.Name} (scope {k.Scope})").OrderBy(n => n, StringComparer.Ordinal));
+                throw new InvalidOperationException(
+                    $"Budgets were handed out before {description} was set up: {names}. They stay in this process; call it before the first client is constructed.");
+            }
+
+            if (_stores is not null && !ReferenceEquals(_stores, stores))
+            {
+                throw new InvalidOperationException($"This registry keeps its budgets elsewhere already; {description} can be set up once.");
+            }
+
+            _stores = stores;
         }
     }
 
@@ -100,6 +133,7 @@ public sealed class ThrottlingRegistry : IDisposable
             client.Dispose();
         }
 
+        (_stores as IDisposable)?.Dispose();
         _metrics.Dispose();
     }
 }

@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Throttling;
+
+/// <summary>
+/// Where a <see cref="ClientThrottle"/> keeps its state (slots, rate ledgers, cool-down) and decides whose turn it is:
+/// in this process (<see cref="LocalBudgetStore"/>), or shared by every process of an account (Throttling.Redis).
+/// </summary>
+/// <remarks>
+/// A call goes <see cref="TryEnter"/> (or <see cref="EnterAsync"/> then <see cref="Invoked"/>), runs, then
+/// <see cref="Exit"/> with the ticket it got; every path ends in exactly one <see cref="Exit"/>.
+/// </remarks>
+internal abstract class BudgetStore : IDisposable
+{
+    /// <summary>A call admitted without any rate limit to record.</summary>
+    internal const long Unrecorded = long.MinValue;
+
+    /// <summary>A call granted its turn whose start is not dated yet: <see cref="Invoked"/> dates it.</summary>
+    internal const long Undated = long.MinValue + 1;
+
+    /// <summary>The value of the <c>throttling.budget.store</c> tag: <c>local</c> or <c>redis</c>.</summary>
+    public abstract string Kind { get; }
+
+    public abstract int InFlight { get; }
+
+    public abstract int Waiting { get; }
+
+    public abstract TimeSpan CoolDownRemaining { get; }
+
+    /// <summary>A stage for a method with limits of its own (none for the client's default stage).</summary>
+    public abstract MethodStage AddStage(IReadOnlyList<RateLimitPolicy> limits);
+
+    /// <summary>Admits a call at once when nobody waits and every limit allows it, without waiting or allocating.</summary>
+    /// <param name="stage">The call's method stage.</param>
+    /// <param name="ticket">Names the call's start, to hand back to <see cref="Exit"/>; the caller invokes the call at once.</param>
+    public abstract bool TryEnter(MethodStage stage, out long ticket);
+
+    /// <summary>Waits for the call's turn: a slot, its method's limits and the client's, and no cool-down.</summary>
+    /// <returns>What to hand to <see cref="Invoked"/> right before the call is invoked; awaited once.</returns>
+    public abstract ValueTask<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken);
+
+    /// <summary>Called right before the call <see cref="EnterAsync"/> admitted is invoked.</summary>
+    /// <returns>Names the call's start, to hand back to <see cref="Exit"/>.</returns>
+    public abstract long Invoked(MethodStage stage, long entered);
+
+    /// <summary>Ends an admitted call: dates its start and frees its slot.</summary>
+    public abstract void Exit(MethodStage stage, long ticket);
+
+    /// <summary>Pauses new starts for <paramref name="duration"/> because the server throttled a call.</summary>
+    /// <returns>The clock tick this cool-down ends at, which a longer one already under way may outlast.</returns>
+    public abstract long CoolDown(TimeSpan duration, RetryAfter retryAfter);
+
+    /// <summary>The server asked for longer than MaxRetryAfter: nobody is sent into it until its time has passed.</summary>
+    public abstract void Refuse(TimeSpan duration);
+
+    /// <summary>Stops the store's timers and fails every waiting call with <see cref="ObjectDisposedException"/>.</summary>
+    public abstract void Dispose();
+}

@@ -1,0 +1,647 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Throttling;
+
+/// <summary>
+/// A budget kept in this process: its slots, its rate limits and its cool-down, shared by every instance of the client
+/// that uses it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A call waits in its method stage's queue, holding nothing, until it can start: a slot is free, the client is not
+/// cooling down, and its method's limits and the client's all have a permit. Among the waiters that could start, the
+/// one that came first goes first; a waiter whose own method limit is used up lets the others pass without losing its
+/// place, so a method's limit costs it exactly what the limit says and nothing more. Slot and permits are taken
+/// together at that moment.
+/// </para>
+/// <para>
+/// A start is dated when the inner call is invoked: its permits count from then, and its date is its response, or the
+/// policy's <see cref="ThrottlingPolicy.RecordingDelayCap"/> after the invocation if that is sooner. The server has
+/// counted the request by then wherever network delays put its arrival, so a server counting "N per window" of arrivals
+/// never sees N + 1; and a call that runs longer than the cap has its permit follow the window from the cap on, so a
+/// limit delivers W / (W + min(L, cap)) of itself for calls of length L in windows of length W.
+/// </para>
+/// <para>
+/// A server that asks for a wait beyond <see cref="BackoffPolicy.MaxRetryAfter"/> fails that call with its answer, and
+/// every other call of the client fails fast (<see cref="RejectionReason.ServerCoolDown"/>) until that time.
+/// </para>
+/// <para>Everything is guarded by one lock and driven by one timer; a caller that gets through at once allocates nothing.</para>
+/// </remarks>
+internal sealed class LocalBudgetStore : BudgetStore
+{
+    // Stands for "now" where nothing needed the clock (see ReadClock); earlier than every tick, so nothing is due at it.
+    private const long Unread = long.MinValue;
+
+    private readonly object _sync = new();
+    private readonly Clock _clock;
+    private readonly int _slotLimit;
+    private readonly int _queueLimit;
+    private readonly TimeSpan? _maxWait;
+    private readonly PermitLedger[] _ledgers;
+    private readonly List<MethodStage> _stages = new();
+    private readonly UndatedStarts _undated = new();
+    private readonly AdmissionPool _admissions = new();
+
+    // Under overload every refused call would log a warning; one report per interval says the same.
+    private readonly RejectionLogGate _rejectionLogs = new(TimeSpan.FromSeconds(10).Ticks);
+    private readonly long _recordingCap;
+    private readonly ThrottlingMetrics? _metrics;
+    private readonly ILogger _logger;
+    private int _slotsInUse;
+    private int _inFlight;
+    private int _waiting;
+    private long _sequence;
+    private long _coolDownUntil = long.MinValue;
+    private long _refusedUntil = long.MinValue;
+    private TimeSpan _refusedFor;
+    private ITimer? _timer;
+    private long _timerDue = long.MaxValue;
+    private bool _disposed;
+    private bool _hasLedgers;
+
+    public LocalBudgetStore(ThrottlingPolicy policy, Clock clock, ThrottlingMetrics? metrics, ILogger? logger)
+    {
+        Policy = policy;
+        _clock = clock;
+        _slotLimit = policy.Slots?.Count ?? int.MaxValue;
+        _queueLimit = policy.Slots?.QueueLimit ?? int.MaxValue;
+        _maxWait = policy.Slots?.MaxWait;
+        _ledgers = CreateLedgers(policy.RateLimits);
+        _recordingCap = policy.RecordingDelayCap.Ticks;
+        _metrics = metrics;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public override string Kind => "local";
+
+    private ThrottlingPolicy Policy { get; }
+
+    private string Name => Policy.Name;
+
+    public override int InFlight
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
+    public override int Waiting
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _waiting;
+            }
+        }
+    }
+
+    public override TimeSpan CoolDownRemaining
+    {
+        get
+        {
+            lock (_sync)
+            {
+                long now = _clock.Now();
+                return _coolDownUntil > now ? TimeSpan.FromTicks(_coolDownUntil - now) : TimeSpan.Zero;
+            }
+        }
+    }
+
+    public override MethodStage AddStage(IReadOnlyList<RateLimitPolicy> limits)
+    {
+        lock (_sync)
+        {
+            PermitLedger[] ledgers = CreateLedgers(limits);
+            _hasLedgers |= ledgers.Length != 0 || _ledgers.Length != 0;
+            var stage = new MethodStage(ledgers, _stages.Count);
+            _stages.Add(stage);
+            return stage;
+        }
+    }
+
+    public override void Dispose()
+    {
+        var abandoned = new List<Admission>();
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _timer?.Dispose();
+            foreach (WaiterQueue<Admission> queue in _stages.Select(s => s.Queue))
+            {
+                while (queue.Head is Admission head)
+                {
+                    queue.Remove(head);
+                    abandoned.Add(head);
+                }
+            }
+
+            _waiting = 0;
+        }
+
+        foreach (Admission admission in abandoned)
+        {
+            admission.Fail(new ObjectDisposedException(nameof(ClientThrottle), $"The throttle of {Name} was disposed while calls waited."));
+        }
+    }
+
+    public override bool TryEnter(MethodStage stage, out long ticket)
+    {
+        // Read without the lock: when callers already wait, this one would queue anyway, and EnterAsync decides again
+        // under the lock, so a stale read costs at most the slower path. Under contention it saves a lock round.
+        if (Volatile.Read(ref _waiting) != 0)
+        {
+            ticket = Unrecorded;
+            return false;
+        }
+
+        lock (_sync)
+        {
+            return TryEnterNow(stage, out ticket);
+        }
+    }
+
+    public override ValueTask<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Admission? admission = null;
+        bool grantedAtOnce = false;
+        RejectionReason rejection = RejectionReason.QueueFull;
+        lock (_sync)
+        {
+            ThrowIfDisposed();
+            if (TryEnterNow(stage, out long ticket))
+            {
+                return new ValueTask<long>(ticket);
+            }
+
+            long now = ReadClock();
+            if (now < _refusedUntil)
+            {
+                rejection = RejectionReason.ServerCoolDown;
+            }
+            else if (_waiting < _queueLimit)
+            {
+                admission = _admissions.Rent() ?? new Admission(this);
+                admission.Begin(stage, now, _sequence++);
+                stage.Queue.Enqueue(admission);
+                _waiting++;
+
+                // With every slot taken nobody can start before an Exit, and Exit pumps.
+                if (_slotsInUse < _slotLimit)
+                {
+                    Pump(now);
+                }
+
+                grantedAtOnce = admission.IsDone;
+                if (!grantedAtOnce)
+                {
+                    admission.Publishing();
+                }
+            }
+        }
+
+        if (admission is null)
+        {
+            throw Reject(rejection);
+        }
+
+        if (grantedAtOnce)
+        {
+            return admission.TakeInline();
+        }
+
+        try
+        {
+            admission.Arm(_maxWait, _clock, cancellationToken);
+        }
+        catch
+        {
+            // Not reused: a grant that raced ahead may still publish to it.
+            admission.Disarm();
+            Withdraw(admission);
+            throw;
+        }
+
+        return admission.Wait;
+    }
+
+    // A queued call is granted under the lock but invoked later on a pool thread, and only the invocation can reach the
+    // server: its start is dated from here.
+    public override long Invoked(MethodStage stage, long entered)
+    {
+        if (entered != Undated)
+        {
+            return entered;
+        }
+
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            long ticket = AwaitDating(stage, now);
+
+            // Waiters blocked on this reservation could not name a wake-up time; its cap is one.
+            if (_waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+
+            return ticket;
+        }
+    }
+
+    // Dates the call's start at its response unless its recording cap came first, and frees its slot.
+    public override void Exit(MethodStage stage, long ticket)
+    {
+        lock (_sync)
+        {
+            _slotsInUse--;
+            _inFlight--;
+            if (ticket == Unrecorded && (_waiting == 0 || _disposed))
+            {
+                return;
+            }
+
+            long now = ReadClock();
+            if (ticket == Undated)
+            {
+                Commit(stage, now);
+            }
+            else if (ticket != Unrecorded && _undated.TryTake(ticket, out long dueAt))
+            {
+                Commit(stage, Math.Min(now, dueAt));
+            }
+
+            if (_waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+        }
+    }
+
+    /// <summary>Leaves the queue early (cancelled, or <paramref name="reason"/>); a waiter holds nothing to give back.</summary>
+    internal void Abandon(Admission admission, RejectionReason? reason)
+    {
+        lock (_sync)
+        {
+            if (!Dequeue(admission))
+            {
+                return;
+            }
+        }
+
+        if (reason is { } rejection)
+        {
+            admission.Fail(Reject(rejection));
+        }
+        else
+        {
+            admission.Cancel();
+        }
+    }
+
+    /// <summary>Keeps an admission whose caller has read its result, for the next call that has to wait.</summary>
+    internal void Recycle(Admission admission) => _admissions.Return(admission);
+
+    // Under _sync: takes a waiter out of its queue; false when it was granted (or removed) already.
+    private bool Dequeue(Admission admission)
+    {
+        if (admission.Queue is not { } queue || !queue.Remove(admission))
+        {
+            return false;
+        }
+
+        _waiting--;
+        Pump(ReadClock());
+        return true;
+    }
+
+    // EnterAsync could not arm the wait: the waiter leaves, and a grant that raced ahead is given back whole.
+    private void Withdraw(Admission admission)
+    {
+        lock (_sync)
+        {
+            if (Dequeue(admission) || !admission.IsGranted)
+            {
+                return;
+            }
+
+            long now = _clock.Now();
+            _slotsInUse--;
+            _inFlight--;
+            if (admission.Result != Unrecorded)
+            {
+                Unreserve(admission.Stage, now);
+            }
+
+            Pump(now);
+        }
+    }
+
+    private PermitLedger[] CreateLedgers(IReadOnlyList<RateLimitPolicy> limits)
+    {
+        long now = _clock.Now();
+        return limits.Select(l => PermitLedger.Create(l, _clock, now)).ToArray();
+    }
+
+    // Under _sync. Slot and permits are taken now; the start is dated by Exit or by its cap.
+    private bool TryEnterNow(MethodStage stage, out long ticket)
+    {
+        ticket = Unrecorded;
+        if (_slotsInUse >= _slotLimit || _waiting != 0 || _disposed)
+        {
+            return false;
+        }
+
+        bool recorded = IsRecorded(stage);
+        if (recorded || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue)
+        {
+            long now = _clock.Now();
+            if (now < _coolDownUntil || now < _refusedUntil)
+            {
+                return false;
+            }
+
+            DateDueStarts(now);
+            if (PermitLedger.ReadyAtAll(stage.Ledgers, now, 1) > now || PermitLedger.ReadyAtAll(_ledgers, now, 1) > now)
+            {
+                return false;
+            }
+
+            if (recorded)
+            {
+                Reserve(stage, now);
+                ticket = AwaitDating(stage, now);
+            }
+        }
+
+        _slotsInUse++;
+        _inFlight++;
+        return true;
+    }
+
+    // Under _sync: grants waiters while a slot is free and the client may start, the earliest arrival first among those
+    // whose method limits allow them; then sets the timer for the earliest moment another could start.
+    private void Pump(long now)
+    {
+        DateDueStarts(now);
+        if (now < _refusedUntil)
+        {
+            RejectAllWaiting(RejectionReason.ServerCoolDown);
+            ArmTimer(now, long.MaxValue);
+            return;
+        }
+
+        long wake = long.MaxValue;
+        while (_waiting > 0 && _slotsInUse < _slotLimit)
+        {
+            long clientReadyAt = Math.Max(_coolDownUntil, PermitLedger.ReadyAtAll(_ledgers, now, 1));
+            if (clientReadyAt > now)
+            {
+                wake = Math.Min(wake, clientReadyAt);
+                break;
+            }
+
+            Admission? next = null;
+            foreach (MethodStage stage in _stages)
+            {
+                if (stage.Queue.Head is not Admission head || (next is not null && head.Sequence > next.Sequence))
+                {
+                    continue;
+                }
+
+                long readyAt = PermitLedger.ReadyAtAll(stage.Ledgers, now, 1);
+                if (readyAt <= now)
+                {
+                    next = head;
+                }
+                else
+                {
+                    wake = Math.Min(wake, readyAt);
+                }
+            }
+
+            if (next is null)
+            {
+                break;
+            }
+
+            Grant(next, now);
+        }
+
+        // A start dated at its cap can free a permit: wake then too (PermitLedger.Unknown means exactly that).
+        if (_waiting > 0)
+        {
+            wake = Math.Min(wake, _undated.NextDue);
+        }
+
+        ArmTimer(now, wake == PermitLedger.Unknown ? long.MaxValue : wake);
+    }
+
+    // Under _sync.
+    private void Grant(Admission admission, long now)
+    {
+        admission.Stage.Queue.Remove(admission);
+        bool recorded = IsRecorded(admission.Stage);
+        if (recorded)
+        {
+            Reserve(admission.Stage, now);
+        }
+
+        _waiting--;
+        _slotsInUse++;
+        _inFlight++;
+        if (now != Unread && admission.EnqueuedAt != Unread)
+        {
+            _metrics?.Waited(Name, Kind, TimeSpan.FromTicks(now - admission.EnqueuedAt));
+        }
+
+        admission.Grant(recorded ? Undated : Unrecorded);
+    }
+
+    // Under _sync: starts whose cap has passed are dated at their cap, whether or not their calls still run.
+    private void DateDueStarts(long now)
+    {
+        while (_undated.TryTakeDue(now, out MethodStage stage, out long dueAt))
+        {
+            Commit(stage, dueAt);
+        }
+    }
+
+    private void Reserve(MethodStage stage, long now)
+    {
+        PermitLedger.ReserveOneInEach(stage.Ledgers, now);
+        PermitLedger.ReserveOneInEach(_ledgers, now);
+    }
+
+    private void Unreserve(MethodStage stage, long now)
+    {
+        PermitLedger.UnreserveOneInEach(stage.Ledgers, now);
+        PermitLedger.UnreserveOneInEach(_ledgers, now);
+    }
+
+    // Under _sync: now, or Unread when nothing the lock is held for needs it. A slots-only client whose waits nobody
+    // times never reads the clock: under contention the read (~30 ns) was a fair part of the time the lock is held.
+    private long ReadClock()
+        => _hasLedgers || _maxWait is not null || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue || _metrics?.MeasuresWaits == true
+            ? _clock.Now()
+            : Unread;
+
+    // A call starts against rate limits when its method or its client has any.
+    private bool IsRecorded(MethodStage stage) => stage.Ledgers.Length != 0 || _ledgers.Length != 0;
+
+    // Under _sync: the call is invoked now, so its start must be dated by now + cap.
+    private long AwaitDating(MethodStage stage, long now) => _undated.Add(Saturate(now, _recordingCap), stage);
+
+    private void Commit(MethodStage stage, long at)
+    {
+        PermitLedger.CommitOneInEach(stage.Ledgers, at);
+        PermitLedger.CommitOneInEach(_ledgers, at);
+    }
+
+    // Under _sync.
+    private void RejectAllWaiting(RejectionReason reason)
+    {
+        foreach (MethodStage stage in _stages)
+        {
+            while (stage.Queue.Head is Admission head)
+            {
+                stage.Queue.Remove(head);
+                _waiting--;
+                head.Fail(Reject(reason));
+            }
+        }
+    }
+
+    private static long Saturate(long tick, long add) => add >= long.MaxValue - tick ? long.MaxValue : tick + add;
+
+    // Under _sync.
+    private void ArmTimer(long now, long wake)
+    {
+        if (wake == _timerDue)
+        {
+            return;
+        }
+
+        _timerDue = wake;
+        if (wake == long.MaxValue)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _timer ??= _clock.Time.CreateTimer(static state => ((LocalBudgetStore)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(Clock.DueTime(now, wake), Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimer()
+    {
+        lock (_sync)
+        {
+            _timerDue = long.MaxValue;
+            if (!_disposed)
+            {
+                Pump(_clock.Now());
+            }
+        }
+    }
+
+    public override long CoolDown(TimeSpan duration, RetryAfter retryAfter)
+    {
+        long until;
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            until = Saturate(now, duration.Ticks);
+            if (duration <= TimeSpan.Zero || until <= _coolDownUntil)
+            {
+                return until;
+            }
+
+            _coolDownUntil = until;
+            if (_waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+        }
+
+        _metrics?.CooledDown(Name, Kind);
+        ThrottlingLog.CoolDownStarted(_logger, Name, duration, retryAfter.IsSpecified);
+        return until;
+    }
+
+    public override void Refuse(TimeSpan duration)
+    {
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            long until = Saturate(now, duration.Ticks);
+            if (until <= _refusedUntil)
+            {
+                return;
+            }
+
+            _refusedUntil = until;
+            _refusedFor = duration;
+            if (_waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+        }
+    }
+
+    public override string ToString() => Policy.ToString();
+
+    private ThrottlingRejectedException Reject(RejectionReason reason)
+    {
+        _metrics?.Rejected(Name, Kind, reason);
+        string detail = reason switch
+        {
+            RejectionReason.QueueFull => $"{Plural(_waiting, "caller already waits", "callers already wait")} for their turn under {DescribeLimits()}, and its QueueLimit is {_queueLimit}.",
+            RejectionReason.ServerCoolDown => $"the server asked it to wait {Duration.Describe(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before {RefusedUntilUtc()}.",
+            _ => $"it waited {Duration.Describe(_maxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {DescribeLimits()}.",
+        };
+        if (_logger.IsEnabled(LogLevel.Warning) && _rejectionLogs.ShouldLog(_clock.Now(), out int suppressed))
+        {
+            ThrottlingLog.Rejected(_logger, Name, detail, suppressed);
+        }
+
+        return new ThrottlingRejectedException(Name, reason, $"{Name} rejected the call: {detail}");
+    }
+
+    private string RefusedUntilUtc()
+    {
+        long left = _refusedUntil - _clock.Now();
+        DateTimeOffset utcNow = _clock.Time.GetUtcNow();
+        return left >= (DateTimeOffset.MaxValue - utcNow).Ticks
+            ? "the end of time"
+            : (utcNow + TimeSpan.FromTicks(Math.Max(left, 0))).ToString("u", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private string DescribeLimits() => Policy.DescribeLimits();
+
+    private static string Plural(int count, string one, string many) => ThrottlingPolicy.Plural(count, one, many);
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(nameof(ClientThrottle), $"The throttle of {Name} was disposed.");
+        }
+    }
+}
