@@ -30,8 +30,8 @@ internal abstract class BudgetStore : IDisposable
 
     public abstract TimeSpan CoolDownRemaining { get; }
 
-    /// <summary>A stage for a method with limits of its own (none for the client's default stage).</summary>
-    public abstract MethodStage AddStage(IReadOnlyList<RateLimitPolicy> limits);
+    /// <summary>A stage for the method <paramref name="methodKey"/> names, with limits of its own; "" and none for the client's default stage.</summary>
+    public abstract MethodStage AddStage(string methodKey, IReadOnlyList<RateLimitPolicy> limits);
 
     /// <summary>Admits a call at once when nobody waits and every limit allows it, without waiting or allocating.</summary>
     /// <param name="stage">The call's method stage.</param>

@@ -49,7 +49,7 @@ public sealed class ClientThrottle : IDisposable
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
         Store = stores?.Create(policy, scope, _clock, metrics, _logger) ?? new LocalBudgetStore(policy, _clock, metrics, _logger);
-        DefaultGate = new CallGate(this, Store.AddStage(Array.Empty<RateLimitPolicy>()), policy.Backoff);
+        DefaultGate = new CallGate(this, Store.AddStage(string.Empty, Array.Empty<RateLimitPolicy>()), policy.Backoff);
     }
 
     /// <summary>The client's name, as its metrics and log events carry it.</summary>
@@ -93,7 +93,7 @@ public sealed class ClientThrottle : IDisposable
         {
             if (!_gates.TryGetValue(methodKey, out CallGate? gate))
             {
-                MethodStage stage = method.RateLimits.Count == 0 ? DefaultGate.Stage : Store.AddStage(method.RateLimits);
+                MethodStage stage = method.RateLimits.Count == 0 ? DefaultGate.Stage : Store.AddStage(methodKey, method.RateLimits);
                 gate = new CallGate(this, stage, method.Backoff ?? Policy.Backoff);
                 _gates.Add(methodKey, gate);
             }

@@ -118,7 +118,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         }
     }
 
-    public override MethodStage AddStage(IReadOnlyList<RateLimitPolicy> limits)
+    public override MethodStage AddStage(string methodKey, IReadOnlyList<RateLimitPolicy> limits)
     {
         lock (_sync)
         {

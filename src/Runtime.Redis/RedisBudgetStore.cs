@@ -1,0 +1,826 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Throttling.Redis;
+
+/// <summary>
+/// A budget shared by every process through Redis: one script call takes a slot lease and a permit of every limit, all
+/// or nothing, on the Redis server's clock; another frees the lease and dates the start when the call ends.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Waiting is local: the calls of this process queue here, first come first served, and one pump asks Redis for the
+/// head's turn. When Redis says no it says how long; the pump sleeps that long, or until a slot frees anywhere (a
+/// pub/sub message), and at most a second, so a lost message costs a second, never a stream of polls.
+/// </para>
+/// <para>
+/// A start is counted from its grant, scored at its latest possible date (grant + RecordingDelayCap), and the release
+/// that frees the slot moves it to the response: the dating rides on a round trip the call pays anyway. Running calls
+/// renew their leases every third of the lease, in one round trip for all of them.
+/// </para>
+/// <para>
+/// While Redis does not answer, calls go on as <see cref="RedisBudgetOptions.OnUnavailable"/> says. With the local
+/// share, the starts it made are written into the shared ledgers when Redis answers again, so the processes do not
+/// grant them twice.
+/// </para>
+/// </remarks>
+internal sealed class RedisBudgetStore : BudgetStore
+{
+    // The longest the pump sleeps without looking again: the fallback for a pub/sub message lost in a reconnect.
+    private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
+
+    private readonly RedisBudgets _budgets;
+    private readonly ThrottlingPolicy _policy;
+    private readonly Clock _clock;
+    private readonly ThrottlingMetrics? _metrics;
+    private readonly ILogger _logger;
+    private readonly ClientKeys _keys;
+    private readonly object _sync = new();
+    private readonly LinkedList<RedisWaiter> _queue = new();
+    private readonly Dictionary<long, RunningCall> _running = new();
+    private readonly List<StageScript> _stages = new();
+    private readonly List<(string LeaseId, int Stage, long DatedAt)> _localStarts = new();
+    private readonly ITimer _renewal;
+
+    // Under overload every refused call would log a warning; one report per interval says the same.
+    private readonly RejectionLogGate _rejectionLogs = new(TimeSpan.FromSeconds(10).Ticks);
+    private readonly int _slots;
+    private readonly int _queueLimit;
+    private readonly long _leaseMicros;
+    private readonly long _capMicros;
+    private readonly long _longestWindow;
+    private TaskCompletionSource _wake = NewSignal();
+    private bool _pumping;
+    private bool _blockedClientWide;
+    private long _nextTicket;
+    private long _coolDownUntil = long.MinValue;
+    private long _refusedUntil = long.MinValue;
+    private TimeSpan _refusedFor;
+    private bool _shared;
+    private LocalBudgetStore? _fallback;
+    private bool _disposed;
+
+    public RedisBudgetStore(RedisBudgets budgets, ThrottlingPolicy policy, string? scope, Clock clock, ThrottlingMetrics? metrics, ILogger logger)
+    {
+        _budgets = budgets;
+        _policy = policy;
+        _clock = clock;
+        _metrics = metrics;
+        _logger = logger;
+        _keys = new ClientKeys(budgets.Options.KeyPrefix, policy.Name, scope);
+        _slots = policy.Slots?.Count ?? 0;
+        _queueLimit = policy.Slots?.QueueLimit ?? int.MaxValue;
+        _leaseMicros = budgets.Options.SlotLease.Ticks / 10;
+        _capMicros = policy.RecordingDelayCap.Ticks / 10;
+        _longestWindow = policy.RateLimits.Concat(policy.Methods.SelectMany(m => m.RateLimits)).Select(l => l.Window.Ticks).DefaultIfEmpty(0).Max();
+        _shared = budgets.IsAvailable;
+        if (!_shared)
+        {
+            OnUnavailable();
+        }
+
+        _budgets.Connection.GetSubscriber().SubscribeAsync(_keys.Freed, (_, _) => Signal()).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        _renewal = TimeProvider.System.CreateTimer(static s => _ = ((RedisBudgetStore)s!).RenewAsync(), this, budgets.RenewEvery, budgets.RenewEvery);
+    }
+
+    public override string Kind => "redis";
+
+    /// <summary>Processes sharing the budget, as the last heartbeat counted them: what the local share divides by.</summary>
+    internal int LiveProcesses => _budgets.LiveProcesses;
+
+    public override int InFlight
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _running.Count;
+            }
+        }
+    }
+
+    public override int Waiting
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _queue.Count + (_fallback?.Waiting ?? 0);
+            }
+        }
+    }
+
+    public override TimeSpan CoolDownRemaining
+    {
+        get
+        {
+            lock (_sync)
+            {
+                long now = _clock.Now();
+                return _coolDownUntil > now ? TimeSpan.FromTicks(_coolDownUntil - now) : TimeSpan.Zero;
+            }
+        }
+    }
+
+    public override MethodStage AddStage(string methodKey, IReadOnlyList<RateLimitPolicy> limits)
+    {
+        lock (_sync)
+        {
+            var stage = new MethodStage([], _stages.Count);
+            (RedisKey[] keys, RedisValue[] args) = ClientKeys.ForStage(_keys, methodKey, _policy.RateLimits, limits);
+            bool sliding = _policy.RateLimits.Concat(limits).Any(l => l.Kind == RateLimitKind.SlidingWindow);
+            var script = new StageScript(stage, limits, keys, args, sliding);
+            _stages.Add(script);
+            if (_fallback is not null)
+            {
+                script.FallbackStage = _fallback.AddStage(methodKey, Share(limits, _budgets.LiveProcesses));
+            }
+
+            return stage;
+        }
+    }
+
+    // Every call asks Redis, so none is admitted without a wait.
+    public override bool TryEnter(MethodStage stage, out long ticket)
+    {
+        ticket = Unrecorded;
+        return false;
+    }
+
+    public override ValueTask<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RedisWaiter waiter;
+        bool startPump = false;
+        lock (_sync)
+        {
+            ThrowIfDisposed();
+            long now = _clock.Now();
+            if (now < _refusedUntil)
+            {
+                throw Reject(RejectionReason.ServerCoolDown);
+            }
+
+            if (!_shared)
+            {
+                return EnterUnshared(stage, cancellationToken);
+            }
+
+            if (_queue.Count >= _queueLimit)
+            {
+                throw Reject(RejectionReason.QueueFull);
+            }
+
+            waiter = new RedisWaiter(stage, now);
+            _queue.AddLast(waiter.Node);
+            if (!_pumping)
+            {
+                _pumping = startPump = true;
+            }
+            else if (!_blockedClientWide)
+            {
+                // The pump waits on other methods' limits; this call's may allow it.
+                SignalLocked();
+            }
+        }
+
+        waiter.Arm(this, _policy.Slots?.MaxWait, _clock, cancellationToken);
+        if (startPump)
+        {
+            _ = PumpAsync();
+        }
+
+        return new ValueTask<long>(waiter.Task);
+    }
+
+    public override long Invoked(MethodStage stage, long entered)
+    {
+        lock (_sync)
+        {
+            if (_running.TryGetValue(entered, out RunningCall? call))
+            {
+                call.InvokedAt = _clock.Now();
+                if (call.Fallback is { } fallback)
+                {
+                    call.FallbackTicket = fallback.Invoked(call.FallbackStage!, call.FallbackEntered);
+                }
+            }
+
+            return entered;
+        }
+    }
+
+    public override void Exit(MethodStage stage, long ticket)
+    {
+        RunningCall? call;
+        lock (_sync)
+        {
+            if (!_running.Remove(ticket, out call))
+            {
+                return;
+            }
+
+            if (call.Fallback is { } fallback)
+            {
+                fallback.Exit(call.FallbackStage!, call.FallbackTicket);
+                if (!call.InRedis)
+                {
+                    long now = _clock.Now();
+                    _localStarts.Add((call.LeaseId, stage.Index, Math.Min(now, Saturate(call.InvokedAt, _policy.RecordingDelayCap.Ticks))));
+                }
+            }
+        }
+
+        StageScript script = _stages[stage.Index];
+        if (call.InRedis && (_slots > 0 || script.HasSlidingWindow))
+        {
+            _ = ReleaseAsync(script, call.LeaseId);
+        }
+    }
+
+    public override long CoolDown(TimeSpan duration, RetryAfter retryAfter)
+    {
+        long until;
+        lock (_sync)
+        {
+            until = Saturate(_clock.Now(), duration.Ticks);
+            if (duration <= TimeSpan.Zero || until <= _coolDownUntil)
+            {
+                return until;
+            }
+
+            _coolDownUntil = until;
+            _fallback?.CoolDown(duration, retryAfter);
+        }
+
+        _metrics?.CooledDown(_policy.Name, Kind);
+        ThrottlingLog.CoolDownStarted(_logger, _policy.Name, duration, retryAfter.IsSpecified);
+        _ = PauseEverywhereAsync("c", duration);
+        return until;
+    }
+
+    public override void Refuse(TimeSpan duration)
+    {
+        lock (_sync)
+        {
+            long until = Saturate(_clock.Now(), duration.Ticks);
+            if (until <= _refusedUntil)
+            {
+                return;
+            }
+
+            _refusedUntil = until;
+            _refusedFor = duration;
+            _fallback?.Refuse(duration);
+        }
+
+        RejectAllWaiting(RejectionReason.ServerCoolDown);
+        _ = PauseEverywhereAsync("r", duration);
+    }
+
+    public override void Dispose()
+    {
+        RedisWaiter[] abandoned;
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            abandoned = _queue.ToArray();
+            _queue.Clear();
+            SignalLocked();
+        }
+
+        _renewal.Dispose();
+        _budgets.Connection.GetSubscriber().UnsubscribeAsync(_keys.Freed).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        _fallback?.Dispose();
+        foreach (RedisWaiter waiter in abandoned)
+        {
+            waiter.Fail(new ObjectDisposedException(nameof(ClientThrottle), $"The throttle of {_policy.Name} was disposed while calls waited."));
+        }
+    }
+
+    public override string ToString() => _policy + " (Redis)";
+
+    /// <summary>Leaves the queue early (cancelled, or <paramref name="reason"/>); a waiter holds nothing to give back.</summary>
+    internal void Abandon(RedisWaiter waiter, RejectionReason? reason)
+    {
+        lock (_sync)
+        {
+            if (waiter.Node.List is null)
+            {
+                return;
+            }
+
+            _queue.Remove(waiter.Node);
+            SignalLocked();
+        }
+
+        if (reason is { } rejection)
+        {
+            waiter.Fail(Reject(rejection));
+        }
+        else
+        {
+            waiter.Cancel();
+        }
+    }
+
+    /// <summary>Redis stopped answering: calls go on as <see cref="RedisBudgetOptions.OnUnavailable"/> says, the waiting ones too.</summary>
+    internal void OnUnavailable()
+    {
+        RedisWaiter[] waiting;
+        lock (_sync)
+        {
+            _shared = false;
+            if (_budgets.Options.OnUnavailable == RedisUnavailableMode.LocalFallback && _fallback is null && !_disposed)
+            {
+                _fallback = CreateFallback(_budgets.LiveProcesses);
+            }
+
+            waiting = _queue.ToArray();
+            _queue.Clear();
+        }
+
+        foreach (RedisWaiter waiter in waiting)
+        {
+            _ = ForwardAsync(waiter);
+        }
+    }
+
+    /// <summary>Redis answers again: the local share's starts are written into the shared ledgers, then calls go back to them.</summary>
+    internal async Task OnRecoveredAsync()
+    {
+        List<(StageScript Script, RedisValue[] Starts)> replays;
+        List<RunningCall> running;
+        lock (_sync)
+        {
+            if (_disposed || _shared)
+            {
+                return;
+            }
+
+            long now = _clock.Now();
+            _localStarts.RemoveAll(s => s.DatedAt <= now - _longestWindow);
+            running = _running.Values.Where(c => c.Fallback is not null && !c.InRedis).ToList();
+            var starts = _localStarts.Select(s => (s.LeaseId, s.Stage, Age: (s.DatedAt - now) / -10, Running: false))
+                .Concat(running.Select(c => (c.LeaseId, c.Stage.Index, Age: (Saturate(c.InvokedAt, _policy.RecordingDelayCap.Ticks) - now) / -10, Running: _slots > 0)));
+            replays = starts.GroupBy(s => s.Item2)
+                .Select(g => (_stages[g.Key], g.SelectMany(s => new RedisValue[] { s.LeaseId, 1, s.Age, s.Running ? "1" : "0" }).ToArray()))
+                .ToList();
+        }
+
+        try
+        {
+            foreach ((StageScript script, RedisValue[] starts) in replays)
+            {
+                RedisValue[] args = [_budgets.Skew, _leaseMicros, _capMicros, script.LimitCount, .. script.LimitArgs, .. starts];
+                await _budgets.RunAsync(RedisScript.Replay, script.Keys, args).ConfigureAwait(false);
+            }
+        }
+        catch (RedisUnavailableException)
+        {
+            return; // Still away: the next heartbeat that answers replays again.
+        }
+
+        bool startPump;
+        lock (_sync)
+        {
+            foreach (RunningCall call in running)
+            {
+                call.InRedis = true;
+            }
+
+            _localStarts.Clear();
+            _fallback = null;
+            foreach (StageScript script in _stages)
+            {
+                script.FallbackStage = null;
+            }
+
+            _shared = true;
+            startPump = _queue.Count > 0 && !_pumping;
+            _pumping |= startPump;
+        }
+
+        if (startPump)
+        {
+            _ = PumpAsync();
+        }
+    }
+
+    // A failure the pump did not expect (a bug, or an answer it cannot read) fails the calls waiting rather than leaving
+    // them to wait forever; the next call starts a new pump.
+    private async Task PumpAsync()
+    {
+        try
+        {
+            await PumpTurnsAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            RedisWaiter[] waiting;
+            lock (_sync)
+            {
+                _pumping = false;
+                waiting = _queue.ToArray();
+                _queue.Clear();
+            }
+
+            foreach (RedisWaiter waiter in waiting)
+            {
+                waiter.Fail(e);
+            }
+        }
+    }
+
+    // The one loop that asks Redis for turns, the head of the queue first; a waiter whose method limit is used up lets
+    // the others of other methods pass.
+    private async Task PumpTurnsAsync()
+    {
+        var blockedStages = new HashSet<int>();
+        long waitMicros = -1;
+        while (true)
+        {
+            RedisWaiter? next = null;
+            Task wake;
+            long coolingFor;
+            lock (_sync)
+            {
+                if (_disposed || !_shared || _queue.Count == 0)
+                {
+                    _pumping = false;
+                    return;
+                }
+
+                wake = _wake.Task;
+                long now = _clock.Now();
+                coolingFor = _coolDownUntil > now ? _coolDownUntil - now : 0;
+                for (LinkedListNode<RedisWaiter>? node = _queue.First; node is not null && next is null; node = node.Next)
+                {
+                    if (!blockedStages.Contains(node.Value.Stage.Index))
+                    {
+                        next = node.Value;
+                    }
+                }
+
+                _blockedClientWide = next is not null && coolingFor > 0;
+            }
+
+            if (coolingFor > 0 || next is null)
+            {
+                await SleepAsync(wake, coolingFor > 0 ? coolingFor / 10 : waitMicros).ConfigureAwait(false);
+                blockedStages.Clear();
+                waitMicros = -1;
+                continue;
+            }
+
+            string leaseId = _budgets.ProcessId + ":" + Interlocked.Increment(ref _nextTicket).ToString(CultureInfo.InvariantCulture);
+            RedisResult[] answer;
+            try
+            {
+                answer = (RedisResult[])(await AcquireAsync(_stages[next.Stage.Index], leaseId).ConfigureAwait(false))!;
+            }
+            catch (RedisUnavailableException)
+            {
+                continue; // OnUnavailable has forwarded the queue.
+            }
+
+            long status = (long)answer[0];
+            long wait = (long)answer[1];
+            switch (status)
+            {
+                case 1:
+                    Granted(next, leaseId);
+                    blockedStages.Clear();
+                    waitMicros = -1;
+                    break;
+                case 2:
+                    blockedStages.Add(next.Stage.Index);
+                    waitMicros = waitMicros < 0 ? wait : Math.Min(waitMicros, wait);
+                    break;
+                case 3:
+                    Refuse(TimeSpan.FromTicks((long)answer[3] * 10));
+                    break;
+                default:
+                    if (status == 4)
+                    {
+                        lock (_sync)
+                        {
+                            _coolDownUntil = Math.Max(_coolDownUntil, Saturate(_clock.Now(), wait * 10));
+                        }
+                    }
+
+                    lock (_sync)
+                    {
+                        _blockedClientWide = true;
+                    }
+
+                    await SleepAsync(wake, wait).ConfigureAwait(false);
+                    blockedStages.Clear();
+                    waitMicros = -1;
+                    break;
+            }
+        }
+    }
+
+    private Task<RedisResult> AcquireAsync(StageScript script, string leaseId)
+        => _budgets.RunAsync(
+            RedisScript.Acquire,
+            script.Keys,
+            [_budgets.Skew, leaseId, _leaseMicros, _slots, 1, _capMicros, script.LimitCount, .. script.LimitArgs]);
+
+    // Redis gave `waiter` its turn; a waiter that left meanwhile (cancelled, MaxWait) gives it straight back.
+    private void Granted(RedisWaiter waiter, string leaseId)
+    {
+        long ticket;
+        lock (_sync)
+        {
+            var call = new RunningCall(leaseId, waiter.Stage) { InRedis = true, InvokedAt = _clock.Now() };
+            if (waiter.Node.List is null)
+            {
+                ticket = 0;
+            }
+            else
+            {
+                _queue.Remove(waiter.Node);
+                ticket = Register(call);
+                _metrics?.Waited(_policy.Name, Kind, TimeSpan.FromTicks(_clock.Now() - waiter.EnqueuedAt));
+            }
+        }
+
+        if (ticket == 0 || !waiter.TryGrant(ticket))
+        {
+            if (ticket != 0)
+            {
+                lock (_sync)
+                {
+                    _running.Remove(ticket);
+                }
+            }
+
+            _ = ReleaseAsync(_stages[waiter.Stage.Index], leaseId);
+        }
+    }
+
+    private async Task ReleaseAsync(StageScript script, string leaseId)
+    {
+        try
+        {
+            await _budgets.RunAsync(
+                RedisScript.Release,
+                script.Keys,
+                [_budgets.Skew, leaseId, 1, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs]).ConfigureAwait(false);
+        }
+        catch (RedisUnavailableException)
+        {
+            // The lease expires by itself, and the start is dated at its cap.
+        }
+
+        Signal();
+    }
+
+    private async Task RenewAsync()
+    {
+        RedisValue[] leases;
+        lock (_sync)
+        {
+            if (_slots == 0 || _running.Count == 0 || !_shared)
+            {
+                return;
+            }
+
+            leases = _running.Values.Where(c => c.InRedis).Select(c => (RedisValue)c.LeaseId).ToArray();
+        }
+
+        if (leases.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            RedisResult held = await _budgets.RunAsync(RedisScript.Renew, [_keys.Slots], [_budgets.Skew, _leaseMicros, .. leases]).ConfigureAwait(false);
+            if ((int)held < leases.Length)
+            {
+                RedisLog.LeasesLost(_logger, _policy.Name, leases.Length - (int)held);
+            }
+        }
+        catch (RedisUnavailableException)
+        {
+            // Renewed on the next beat, or replayed after the outage.
+        }
+    }
+
+    private async Task PauseEverywhereAsync(string field, TimeSpan duration)
+    {
+        try
+        {
+            await _budgets.RunAsync(RedisScript.CoolDown, [_keys.CoolDown], [_budgets.Skew, field, duration.Ticks / 10]).ConfigureAwait(false);
+        }
+        catch (RedisUnavailableException)
+        {
+            // This process pauses anyway; the others learn of the server's limit from their own 429s.
+        }
+    }
+
+    // A call while Redis is away, as OnUnavailable says.
+    private ValueTask<long> EnterUnshared(MethodStage stage, CancellationToken cancellationToken)
+    {
+        switch (_budgets.Options.OnUnavailable)
+        {
+            case RedisUnavailableMode.FailClosed:
+                throw Reject(RejectionReason.BudgetUnavailable);
+            case RedisUnavailableMode.FailOpen:
+                lock (_sync)
+                {
+                    return new ValueTask<long>(Register(new RunningCall(string.Empty, stage) { InvokedAt = _clock.Now() }));
+                }
+        }
+
+        LocalBudgetStore fallback;
+        MethodStage fallbackStage;
+        lock (_sync)
+        {
+            fallback = _fallback ??= CreateFallback(_budgets.LiveProcesses);
+            StageScript script = _stages[stage.Index];
+            fallbackStage = script.FallbackStage ??= fallback.AddStage(string.Empty, Share(script.MethodLimits, _budgets.LiveProcesses));
+        }
+
+        if (fallback.TryEnter(fallbackStage, out long ticket))
+        {
+            lock (_sync)
+            {
+                return new ValueTask<long>(RegisterFallback(stage, fallback, fallbackStage, ticket, invoked: true));
+            }
+        }
+
+        return new ValueTask<long>(EnterFallbackAsync(stage, fallback, fallbackStage, cancellationToken));
+    }
+
+    private async Task<long> EnterFallbackAsync(MethodStage stage, LocalBudgetStore fallback, MethodStage fallbackStage, CancellationToken cancellationToken)
+    {
+        long entered = await fallback.EnterAsync(fallbackStage, cancellationToken).ConfigureAwait(false);
+        lock (_sync)
+        {
+            return RegisterFallback(stage, fallback, fallbackStage, entered, invoked: false);
+        }
+    }
+
+    // A waiter queued for Redis when it went away takes the unshared way instead.
+    private async Task ForwardAsync(RedisWaiter waiter)
+    {
+        long ticket;
+        try
+        {
+            ticket = await EnterUnshared(waiter.Stage, waiter.CancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (waiter.CancellationToken.IsCancellationRequested)
+        {
+            waiter.Cancel();
+            return;
+        }
+        catch (Exception e)
+        {
+            waiter.Fail(e);
+            return;
+        }
+
+        if (!waiter.TryGrant(ticket))
+        {
+            Exit(waiter.Stage, Invoked(waiter.Stage, ticket));
+        }
+    }
+
+    private long RegisterFallback(MethodStage stage, LocalBudgetStore fallback, MethodStage fallbackStage, long entered, bool invoked)
+    {
+        string leaseId = _budgets.ProcessId + ":" + Interlocked.Increment(ref _nextTicket).ToString(CultureInfo.InvariantCulture);
+        var call = new RunningCall(leaseId, stage) { Fallback = fallback, FallbackStage = fallbackStage, InvokedAt = _clock.Now() };
+        if (invoked)
+        {
+            call.FallbackTicket = entered;
+            call.FallbackEntered = Undated;
+        }
+        else
+        {
+            call.FallbackEntered = entered;
+        }
+
+        return Register(call);
+    }
+
+    // Under _sync. Tickets are positive; 0 means none.
+    private long Register(RunningCall call)
+    {
+        long ticket = Interlocked.Increment(ref _nextTicket);
+        _running.Add(ticket, call);
+        return ticket;
+    }
+
+    // The local share of a budget: every limit divided by the processes alive, at least one slot and one permit.
+    private LocalBudgetStore CreateFallback(int processes)
+    {
+        var share = new ThrottlingPolicy(_policy.Name)
+        {
+            Slots = _policy.Slots is { } slots ? new SlotPolicy(Math.Max(1, slots.Count / processes)) { QueueLimit = slots.QueueLimit, MaxWait = slots.MaxWait } : null,
+            RateLimits = Share(_policy.RateLimits, processes),
+            Backoff = _policy.Backoff,
+            RecordingDelayCap = _policy.RecordingDelayCap,
+        };
+        var fallback = new LocalBudgetStore(share, _clock, _metrics, _logger);
+        long now = _clock.Now();
+        if (_coolDownUntil > now)
+        {
+            fallback.CoolDown(TimeSpan.FromTicks(_coolDownUntil - now), default);
+        }
+
+        foreach (StageScript script in _stages)
+        {
+            script.FallbackStage = fallback.AddStage(string.Empty, Share(script.MethodLimits, processes));
+        }
+
+        return fallback;
+    }
+
+    private static RateLimitPolicy[] Share(IReadOnlyList<RateLimitPolicy> limits, int processes)
+        => limits.Select(l => new RateLimitPolicy(Math.Max(1, l.Permits / processes), l.Window) { Kind = l.Kind }).ToArray();
+
+    private async Task SleepAsync(Task wake, long micros)
+    {
+        TimeSpan delay = micros < 0 || micros * 10 > Recheck.Ticks ? Recheck : TimeSpan.FromTicks(Math.Max(micros * 10, TimeSpan.TicksPerMillisecond));
+        using var cancel = new CancellationTokenSource();
+        Task sleep = Task.Delay(delay, _clock.Time, cancel.Token);
+        if (await Task.WhenAny(wake, sleep).ConfigureAwait(false) == wake)
+        {
+            cancel.Cancel();
+        }
+    }
+
+    private void Signal()
+    {
+        lock (_sync)
+        {
+            SignalLocked();
+        }
+    }
+
+    private void SignalLocked()
+    {
+        _wake.TrySetResult();
+        _wake = NewSignal();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void RejectAllWaiting(RejectionReason reason)
+    {
+        RedisWaiter[] waiting;
+        lock (_sync)
+        {
+            waiting = _queue.ToArray();
+            _queue.Clear();
+        }
+
+        foreach (RedisWaiter waiter in waiting)
+        {
+            waiter.Fail(Reject(reason));
+        }
+    }
+
+    private ThrottlingRejectedException Reject(RejectionReason reason)
+    {
+        _metrics?.Rejected(_policy.Name, Kind, reason);
+        string detail = reason switch
+        {
+            RejectionReason.QueueFull => $"{ThrottlingPolicy.Plural(_queueLimit, "caller already waits", "callers already wait")} in this process for their turn under {_policy.DescribeLimits()} (shared in Redis), and its QueueLimit is {_queueLimit}.",
+            RejectionReason.ServerCoolDown => $"the server asked it to wait {Duration.Describe(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before then.",
+            RejectionReason.BudgetUnavailable => $"its budget lives in Redis (prefix {_budgets.Options.KeyPrefix}), Redis does not answer, and OnUnavailable is FailClosed.",
+            _ => $"it waited {Duration.Describe(_policy.Slots?.MaxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {_policy.DescribeLimits()} (shared in Redis).",
+        };
+        if (_logger.IsEnabled(LogLevel.Warning) && _rejectionLogs.ShouldLog(_clock.Now(), out int suppressed))
+        {
+            ThrottlingLog.Rejected(_logger, _policy.Name, detail, suppressed);
+        }
+
+        return new ThrottlingRejectedException(_policy.Name, reason, $"{_policy.Name} rejected the call: {detail}");
+    }
+
+    private static long Saturate(long tick, long add) => add >= long.MaxValue - tick ? long.MaxValue : tick + add;
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(nameof(ClientThrottle), $"The throttle of {_policy.Name} was disposed.");
+        }
+    }
+}

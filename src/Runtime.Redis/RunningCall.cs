@@ -1,0 +1,32 @@
+namespace Throttling.Redis;
+
+/// <summary>A call of this process that a <see cref="RedisBudgetStore"/> admitted and that has not exited yet.</summary>
+internal sealed class RunningCall
+{
+    public RunningCall(string leaseId, MethodStage stage)
+    {
+        LeaseId = leaseId;
+        Stage = stage;
+    }
+
+    /// <summary>Names the call's slot lease and its starts in the shared ledgers.</summary>
+    public string LeaseId { get; }
+
+    public MethodStage Stage { get; }
+
+    /// <summary>Counted in Redis: its release frees its lease and dates its start there.</summary>
+    public bool InRedis { get; set; }
+
+    /// <summary>Admitted by the local share while Redis was away; exits through it.</summary>
+    public LocalBudgetStore? Fallback { get; set; }
+
+    public MethodStage? FallbackStage { get; set; }
+
+    /// <summary>What the local share's EnterAsync handed over, until <see cref="RedisBudgetStore.Invoked"/> passes it on.</summary>
+    public long FallbackEntered { get; set; }
+
+    public long FallbackTicket { get; set; }
+
+    /// <summary>When the call was invoked, in clock ticks; a start not dated by its response is dated its cap later.</summary>
+    public long InvokedAt { get; set; }
+}

@@ -1,0 +1,94 @@
+-- Shared by the scripts that touch rate limits (prepended to each; Redis runs each script as one unit).
+-- Time is the Redis server's, in microseconds, so every process counts on one clock; ARGV[1] shifts it (tests only).
+-- A limit is described by three ARGV values, kind ("s" sliding, "f" fixed, "b" token bucket), permits and window (µs),
+-- and owns two KEYS: its data and, for a sliding window, the running sum of the permits in its log.
+
+local function now_us(skew)
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(skew)
+end
+
+-- A sliding window's log holds one member per start, "<id>:<permits>", scored by the start's date. A start dated at s
+-- counts until s + window; one not dated yet is scored at its latest possible date (its recording cap).
+local function sliding_used(log, sum, now, window)
+  local cutoff = now - window
+  local old = redis.call('ZRANGEBYSCORE', log, '-inf', cutoff)
+  if #old > 0 then
+    local n = 0
+    for _, m in ipairs(old) do n = n + tonumber(string.match(m, ':(%d+)$')) end
+    redis.call('ZREMRANGEBYSCORE', log, '-inf', cutoff)
+    redis.call('DECRBY', sum, n)
+  end
+  return tonumber(redis.call('GET', sum) or '0')
+end
+
+-- Microseconds until `permits` more fit in the window; 0 when they do now.
+local function sliding_wait(log, sum, now, limit, window, permits)
+  local used = sliding_used(log, sum, now, window)
+  local need = used + permits - limit
+  if need <= 0 then return 0 end
+  local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
+  local freed = 0
+  for i = 1, #entries, 2 do
+    freed = freed + tonumber(string.match(entries[i], ':(%d+)$'))
+    if freed >= need then return math.max(1, tonumber(entries[i + 1]) + window - now) end
+  end
+  return -1
+end
+
+local function sliding_add(log, sum, score, member, permits, ttl_ms)
+  redis.call('ZADD', log, score, member)
+  redis.call('INCRBY', sum, permits)
+  redis.call('PEXPIRE', log, ttl_ms)
+  redis.call('PEXPIRE', sum, ttl_ms)
+end
+
+-- A fixed window is a hash: w, the window's index (windows are UTC multiples of their length), n, the permits started
+-- in it, and x, permits already counted against the next window. A start within its recording cap of the window's end
+-- may reach the server in either window, so it counts in both.
+local function fixed_counts(key, index)
+  local w = tonumber(redis.call('HGET', key, 'w') or '-1')
+  local n = tonumber(redis.call('HGET', key, 'n') or '0')
+  local x = tonumber(redis.call('HGET', key, 'x') or '0')
+  if w == index then return n, x end
+  if w == index - 1 then return x, 0 end
+  return 0, 0
+end
+
+local function fixed_wait(key, now, limit, window, permits, cap)
+  local index = math.floor(now / window)
+  local n, x = fixed_counts(key, index)
+  if n + permits > limit then return math.max(1, (index + 1) * window - now) end
+  if math.floor((now + cap) / window) > index and x + permits > limit then return math.max(1, (index + 1) * window - now) end
+  return 0
+end
+
+local function fixed_add(key, now, window, permits, cap, at)
+  local index = math.floor(now / window)
+  local n, x = fixed_counts(key, index)
+  local at_index = math.floor(at / window)
+  if at_index == index then n = n + permits end
+  if math.floor((at + cap) / window) > index then x = x + permits end
+  redis.call('HSET', key, 'w', index, 'n', n, 'x', x)
+  redis.call('PEXPIRE', key, math.ceil(2 * window / 1000) + 1000)
+end
+
+-- A token bucket is a hash: t, the tokens left at a, its last update; it holds `limit` tokens and refills them all
+-- over one window.
+local function bucket_tokens(key, now, limit, window)
+  local t = tonumber(redis.call('HGET', key, 't') or limit)
+  local a = tonumber(redis.call('HGET', key, 'a') or now)
+  return math.min(limit, t + math.max(0, now - a) * limit / window)
+end
+
+local function bucket_wait(key, now, limit, window, permits)
+  local tokens = bucket_tokens(key, now, limit, window)
+  if tokens >= permits then return 0 end
+  return math.max(1, math.ceil((permits - tokens) * window / limit))
+end
+
+local function bucket_take(key, now, limit, window, permits)
+  local tokens = bucket_tokens(key, now, limit, window)
+  redis.call('HSET', key, 't', tokens - permits, 'a', now)
+  redis.call('PEXPIRE', key, math.ceil(window / 1000) + 1000)
+end

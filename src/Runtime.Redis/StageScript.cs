@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using StackExchange.Redis;
+
+namespace Throttling.Redis;
+
+/// <summary>What the scripts take for one method stage: its keys and limits (the client's, then the method's).</summary>
+internal sealed class StageScript
+{
+    public StageScript(MethodStage stage, IReadOnlyList<RateLimitPolicy> methodLimits, RedisKey[] keys, RedisValue[] limitArgs, bool hasSlidingWindow)
+    {
+        Stage = stage;
+        MethodLimits = methodLimits;
+        Keys = keys;
+        LimitArgs = limitArgs;
+        LimitCount = limitArgs.Length / 4;
+        HasSlidingWindow = hasSlidingWindow;
+    }
+
+    public MethodStage Stage { get; }
+
+    public IReadOnlyList<RateLimitPolicy> MethodLimits { get; }
+
+    public RedisKey[] Keys { get; }
+
+    /// <summary>Four values per limit: kind, permits, window (µs), scope.</summary>
+    public RedisValue[] LimitArgs { get; }
+
+    public int LimitCount { get; }
+
+    /// <summary>Whether a release must date the call's start (a sliding window counts it from its response).</summary>
+    public bool HasSlidingWindow { get; }
+
+    /// <summary>The same method's stage in the local share, while Redis is away.</summary>
+    public MethodStage? FallbackStage { get; set; }
+}

@@ -1,0 +1,200 @@
+using StackExchange.Redis;
+using Throttling.Redis.Tests.TestSupport;
+
+namespace Throttling.Redis.Tests;
+
+/// <summary>
+/// The acquire and release scripts at their edges, on a real redis-server. The scripts read Redis's clock; each test
+/// shifts it with a skew, so "ten seconds later" needs no waiting. Real time only moves forward between two calls, by
+/// milliseconds, and every margin below is wider than that.
+/// </summary>
+[Collection(SharedRedisTests.Name)]
+public class AcquireScriptTests(SharedRedis redis)
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    private IDatabase Database => redis.Connection.GetDatabase();
+
+    [Fact]
+    public async Task A_sliding_window_grants_N_in_any_window_and_never_2N_across_a_boundary()
+    {
+        var limit = new RateLimitPolicy(5, TimeSpan.FromSeconds(60));
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [limit]);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(1, (await scripts.AcquireAsync($"a{i}", TimeSpan.Zero)).Status);
+        }
+
+        (long status, TimeSpan wait) = await scripts.AcquireAsync("a5", TimeSpan.Zero);
+        Assert.Equal(0, status);
+        Assert.InRange(wait, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));
+
+        // Before the first starts leave the window nothing fits; once they have, all five fit again, and no more.
+        Assert.Equal(0, (await scripts.AcquireAsync("b0", TimeSpan.FromSeconds(50))).Status);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(1, (await scripts.AcquireAsync($"c{i}", TimeSpan.FromSeconds(60.1))).Status);
+        }
+
+        Assert.Equal(0, (await scripts.AcquireAsync("c5", TimeSpan.FromSeconds(60.1))).Status);
+        Assert.Equal(5, await scripts.SlidingSumAsync(limit));
+    }
+
+    [Fact]
+    public async Task Permit_counts_take_that_many_permits_and_wait_for_that_many_to_free()
+    {
+        var limit = new RateLimitPolicy(5, TimeSpan.FromSeconds(10));
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [limit]);
+
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero, permits: 3)).Status);
+        Assert.Equal(0, (await scripts.AcquireAsync("b", TimeSpan.Zero, permits: 3)).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("c", TimeSpan.Zero, permits: 2)).Status);
+        Assert.Equal(5, await scripts.SlidingSumAsync(limit));
+
+        // After the window the three of "a" and the two of "c" leave together.
+        Assert.Equal(1, (await scripts.AcquireAsync("d", TimeSpan.FromSeconds(10.1), permits: 5)).Status);
+    }
+
+    [Fact]
+    public async Task Stacked_limits_are_all_or_nothing_and_a_method_limit_is_told_apart_from_the_clients()
+    {
+        var client = new RateLimitPolicy(10, TimeSpan.FromSeconds(10));
+        var method = new RateLimitPolicy(2, TimeSpan.FromSeconds(10));
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [client], [method]);
+
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero)).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("b", TimeSpan.Zero)).Status);
+        Assert.Equal(2, (await scripts.AcquireAsync("c", TimeSpan.Zero)).Status);
+
+        // The refused start took nothing from the client's limit.
+        Assert.Equal(2, await scripts.SlidingSumAsync(client));
+        Assert.Equal(2, await scripts.SlidingSumAsync(method, "M"));
+    }
+
+    [Fact]
+    public async Task An_expired_slot_lease_is_reclaimed_by_the_next_acquirer()
+    {
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), []) { Slots = 1, Lease = TimeSpan.FromSeconds(2) };
+
+        Assert.Equal(1, (await scripts.AcquireAsync("dead", TimeSpan.Zero)).Status);
+        (long status, TimeSpan wait) = await scripts.AcquireAsync("next", TimeSpan.Zero);
+        Assert.Equal(0, status);
+        Assert.InRange(wait, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(2));
+
+        Assert.Equal(0, (await scripts.AcquireAsync("next", TimeSpan.FromSeconds(1.7))).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("next", TimeSpan.FromSeconds(2.1))).Status);
+        Assert.Null(await Database.SortedSetScoreAsync(scripts.Keys.Slots, "dead"));
+    }
+
+    [Fact]
+    public async Task A_release_frees_the_slot_and_dates_the_start_at_the_response_not_at_its_cap()
+    {
+        var limit = new RateLimitPolicy(1, TimeSpan.FromSeconds(10));
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [limit]) { Slots = 1, Cap = TimeSpan.FromSeconds(5) };
+        // Its slot lease expires at 2 s, so only its start stands in the way later.
+        var undated = new Scripts(Database, SharedRedis.NewPrefix(), [limit]) { Slots = 1, Cap = TimeSpan.FromSeconds(5), Lease = TimeSpan.FromSeconds(2) };
+
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero)).Status);
+        Assert.Equal(1, (await undated.AcquireAsync("a", TimeSpan.Zero)).Status);
+        Assert.Equal(2, await scripts.ReleaseAsync("a", Second));
+
+        // Dated at its response (1 s), it leaves the window at 11 s; never released, it counts from its cap (5 s) to 15 s.
+        Assert.Equal(1, (await scripts.AcquireAsync("b", TimeSpan.FromSeconds(11.2))).Status);
+        Assert.Equal(0, (await undated.AcquireAsync("b", TimeSpan.FromSeconds(11.2))).Status);
+        Assert.Equal(1, (await undated.AcquireAsync("b", TimeSpan.FromSeconds(15.2))).Status);
+    }
+
+    [Fact]
+    public async Task A_fixed_window_resets_on_UTC_multiples_and_counts_a_start_near_the_end_in_both_windows()
+    {
+        var window = TimeSpan.FromSeconds(10);
+        var limit = new RateLimitPolicy(1, window) { Kind = RateLimitKind.FixedWindow };
+        TimeSpan toBoundary = await ToNextMultipleAsync(window);
+        var plain = new Scripts(Database, SharedRedis.NewPrefix(), [limit]);
+        var capped = new Scripts(Database, SharedRedis.NewPrefix(), [limit]) { Cap = Second };
+
+        // 300 ms before a boundary: without a cap the next window is free; with a 1 s cap the start may land in it.
+        TimeSpan before = toBoundary - TimeSpan.FromMilliseconds(300);
+        TimeSpan after = toBoundary + TimeSpan.FromMilliseconds(300);
+        Assert.Equal(1, (await plain.AcquireAsync("a", before)).Status);
+        Assert.Equal(0, (await plain.AcquireAsync("b", before)).Status);
+        Assert.Equal(1, (await plain.AcquireAsync("b", after)).Status);
+
+        Assert.Equal(1, (await capped.AcquireAsync("a", before)).Status);
+        Assert.Equal(0, (await capped.AcquireAsync("b", after)).Status);
+        Assert.Equal(1, (await capped.AcquireAsync("b", after + window)).Status);
+    }
+
+    [Fact]
+    public async Task A_token_bucket_refills_evenly_over_its_window()
+    {
+        var limit = new RateLimitPolicy(2, TimeSpan.FromSeconds(10)) { Kind = RateLimitKind.TokenBucket };
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [limit]);
+
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero)).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("b", TimeSpan.Zero)).Status);
+        (long status, TimeSpan wait) = await scripts.AcquireAsync("c", TimeSpan.Zero);
+        Assert.Equal(0, status);
+        Assert.InRange(wait, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(5));
+        Assert.Equal(1, (await scripts.AcquireAsync("c", TimeSpan.FromSeconds(5.2))).Status);
+        Assert.Equal(0, (await scripts.AcquireAsync("d", TimeSpan.FromSeconds(5.2))).Status);
+    }
+
+    [Fact]
+    public async Task A_cool_down_set_by_one_process_pauses_every_acquirer_until_its_end()
+    {
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), []) { Slots = 5 };
+        await scripts.CoolDownAsync(TimeSpan.FromSeconds(3), TimeSpan.Zero);
+
+        (long status, TimeSpan wait) = await scripts.AcquireAsync("a", TimeSpan.Zero);
+        Assert.Equal(4, status);
+        Assert.InRange(wait, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(3));
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.FromSeconds(3.2))).Status);
+    }
+
+    [Fact]
+    public async Task Scripts_go_by_EVALSHA_and_a_server_that_forgot_them_is_sent_their_text_once()
+    {
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), []) { Slots = 5 };
+        await Database.ExecuteAsync("SCRIPT", "FLUSH");
+        Assert.False(await IsLoadedAsync());
+        (long evalShas, long failedEvalShas, long evals) = await CommandStatsAsync();
+
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero)).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("b", TimeSpan.Zero)).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("c", TimeSpan.Zero)).Status);
+
+        // The first EVALSHA meets NOSCRIPT and one EVAL loads the script; the next two are one EVALSHA each.
+        Assert.True(await IsLoadedAsync());
+        (long evalShasAfter, long failedAfter, long evalsAfter) = await CommandStatsAsync();
+        Assert.Equal(3, evalShasAfter - evalShas);
+        Assert.Equal(1, failedAfter - failedEvalShas);
+        Assert.Equal(1, evalsAfter - evals);
+
+        async Task<bool> IsLoadedAsync()
+            => (long)((RedisResult[])(await Database.ExecuteAsync("SCRIPT", "EXISTS", Convert.ToHexString(RedisScript.Acquire.Hash).ToLowerInvariant()))!)[0] == 1;
+    }
+
+    // Calls of EVALSHA, of those the failed ones, and calls of EVAL, as INFO commandstats counts them.
+    private async Task<(long EvalSha, long FailedEvalSha, long Eval)> CommandStatsAsync()
+    {
+        string info = (string)(await Database.ExecuteAsync("INFO", "commandstats"))!;
+        long Read(string command, string field)
+        {
+            string? line = info.Split('\n').FirstOrDefault(l => l.StartsWith($"cmdstat_{command}:", StringComparison.Ordinal));
+            string? pair = line?.Split(':', 2)[1].Split(',').FirstOrDefault(p => p.StartsWith(field + "=", StringComparison.Ordinal));
+            return pair is null ? 0 : long.Parse(pair.Split('=')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return (Read("evalsha", "calls"), Read("evalsha", "failed_calls"), Read("eval", "calls"));
+    }
+
+    // How far Redis's clock is from the next multiple of `window` since the epoch.
+    private async Task<TimeSpan> ToNextMultipleAsync(TimeSpan window)
+    {
+        DateTime now = await redis.Connection.GetServers()[0].TimeAsync();
+        long ticks = (now - DateTime.UnixEpoch).Ticks;
+        TimeSpan left = TimeSpan.FromTicks(window.Ticks - (ticks % window.Ticks));
+        return left < TimeSpan.FromSeconds(1) ? left + window : left;
+    }
+}

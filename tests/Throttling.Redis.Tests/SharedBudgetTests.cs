@@ -1,0 +1,212 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using Throttling.Redis.Tests.TestSupport;
+
+namespace Throttling.Redis.Tests;
+
+/// <summary>
+/// Budgets kept in a real Redis, shared by two registries that stand for two processes: the slots, limits and
+/// cool-downs of one client are the same budget in both.
+/// </summary>
+[Collection(SharedRedisTests.Name)]
+public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
+{
+    private readonly string _prefix = SharedRedis.NewPrefix();
+    private readonly List<ThrottlingRegistry> _registries = new();
+    private readonly FakeLogCollector _logs = new();
+
+    [Fact]
+    public async Task Two_processes_share_the_slots_and_a_freed_slot_wakes_the_other_process()
+    {
+        var policy = new ThrottlingPolicy("Search") { Slots = new SlotPolicy(2) };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+        var calls = new HeldCalls();
+
+        Task a = calls.Run(first.DefaultGate, "a");
+        Task b = calls.Run(second.DefaultGate, "b");
+        await Eventually.TrueAsync(() => calls.Started.Count == 2, "both calls started");
+        Task c = calls.Run(second.DefaultGate, "c");
+        await Eventually.TrueAsync(() => second.Waiting == 1, "the third call waits");
+
+        calls.Finish("a");
+        await Eventually.TrueAsync(() => calls.Started.Contains("c"), "the slot freed in the first process went to the second");
+        calls.Finish("b");
+        calls.Finish("c");
+        await Task.WhenAll(a, b, c);
+        Assert.Equal(0, await Database.SortedSetLengthAsync(Keys("Search").Slots));
+    }
+
+    [Fact]
+    public async Task Within_a_process_waiters_start_in_the_order_they_came()
+    {
+        var policy = new ThrottlingPolicy("Ordered") { Slots = new SlotPolicy(1) };
+        ClientThrottle throttle = Registry().GetOrCreate(policy);
+        var calls = new HeldCalls();
+
+        Task first = calls.Run(throttle.DefaultGate, "0");
+        await Eventually.TrueAsync(() => calls.Started.Count == 1, "the first call started");
+        var waiting = new List<Task>();
+        for (int i = 1; i <= 4; i++)
+        {
+            waiting.Add(calls.Run(throttle.DefaultGate, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            int queued = i;
+            await Eventually.TrueAsync(() => throttle.Waiting == queued, $"call {i} waits");
+        }
+
+        for (int i = 0; i <= 4; i++)
+        {
+            string name = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Eventually.TrueAsync(() => calls.Started.Contains(name), $"call {name} started");
+            calls.Finish(name);
+        }
+
+        await Task.WhenAll(waiting.Append(first));
+        Assert.Equal(["0", "1", "2", "3", "4"], calls.Started);
+    }
+
+    [Fact]
+    public async Task A_rate_limit_counts_the_starts_of_every_process()
+    {
+        var policy = new ThrottlingPolicy("Paced") { RateLimits = [new RateLimitPolicy(3, TimeSpan.FromMinutes(1))], RecordingDelayCap = TimeSpan.Zero };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+        int started = 0;
+
+        await first.DefaultGate.RunAsync(0, _ => { Interlocked.Increment(ref started); return Task.CompletedTask; });
+        await first.DefaultGate.RunAsync(0, _ => { Interlocked.Increment(ref started); return Task.CompletedTask; });
+        await second.DefaultGate.RunAsync(0, _ => { Interlocked.Increment(ref started); return Task.CompletedTask; });
+        using var cancel = new CancellationTokenSource();
+        Task fourth = second.DefaultGate.RunAsync(0, _ => { Interlocked.Increment(ref started); return Task.CompletedTask; }, cancel.Token);
+
+        await Eventually.TrueAsync(() => second.Waiting == 1, "the fourth start waits for the window");
+        Assert.Equal(3, started);
+        Assert.Equal(3, await Database.StringGetAsync(Keys("Paced").Limit(string.Empty, policy.RateLimits[0]).Aux));
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fourth);
+        Assert.Equal(3, started);
+    }
+
+    [Fact]
+    public async Task The_window_is_measured_on_Redis_clock_not_on_the_process_clock()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new ThrottlingPolicy("RedisClock") { RateLimits = [new RateLimitPolicy(1, TimeSpan.FromMinutes(1))], RecordingDelayCap = TimeSpan.Zero };
+        ClientThrottle throttle = Registry(time).GetOrCreate(policy);
+        await throttle.DefaultGate.RunAsync(0, _ => Task.CompletedTask);
+
+        // An hour on the process's clock is nothing on Redis's: the window has not moved.
+        time.Advance(TimeSpan.FromHours(1));
+        using var cancel = new CancellationTokenSource();
+        Task second = throttle.DefaultGate.RunAsync(0, _ => Task.CompletedTask, cancel.Token);
+        await Eventually.TrueAsync(() => throttle.Waiting == 1, "the second start waits");
+        time.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(100);
+        Assert.False(second.IsCompleted);
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+    }
+
+    [Fact]
+    public async Task A_429_in_one_process_pauses_the_client_in_the_other()
+    {
+        var policy = new ThrottlingPolicy("Cooled") { Slots = new SlotPolicy(4), Backoff = new BackoffPolicy { MaxRetries = 0 } };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+
+        await Assert.ThrowsAsync<TooManyRequestsException>(() => first.DefaultGate.RunAsync(
+            0,
+            _ => Task.FromException(new TooManyRequestsException(TimeSpan.FromMinutes(1)))));
+        await Eventually.TrueAsync(() => Database.KeyExists(Keys("Cooled").CoolDown), "the cool-down reached Redis");
+
+        using var cancel = new CancellationTokenSource();
+        Task paused = second.DefaultGate.RunAsync(0, _ => Task.CompletedTask, cancel.Token);
+        await Eventually.TrueAsync(() => second.CoolDownRemaining > TimeSpan.FromSeconds(50), "the second process learned of the cool-down");
+        Assert.False(paused.IsCompleted);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => paused);
+    }
+
+    [Fact]
+    public async Task A_full_queue_and_MaxWait_reject_with_a_message_naming_the_client()
+    {
+        var policy = new ThrottlingPolicy("Queued") { Slots = new SlotPolicy(1) { QueueLimit = 1, MaxWait = TimeSpan.FromMilliseconds(300) } };
+        ClientThrottle throttle = Registry().GetOrCreate(policy);
+        var calls = new HeldCalls();
+        Task running = calls.Run(throttle.DefaultGate, "running");
+        await Eventually.TrueAsync(() => calls.Started.Count == 1, "the first call runs");
+
+        Task waiting = calls.Run(throttle.DefaultGate, "waiting");
+        var full = await Assert.ThrowsAsync<ThrottlingRejectedException>(() => calls.Run(throttle.DefaultGate, "refused"));
+        Assert.Equal(RejectionReason.QueueFull, full.Reason);
+        Assert.Contains("Queued", full.Message, StringComparison.Ordinal);
+
+        var timedOut = await Assert.ThrowsAsync<ThrottlingRejectedException>(() => waiting);
+        Assert.Equal(RejectionReason.MaxWaitExceeded, timedOut.Reason);
+        calls.Finish("running");
+        await running;
+    }
+
+    [Fact]
+    public void UseRedis_after_a_budget_was_handed_out_names_the_clients_already_created()
+    {
+        var registry = new ThrottlingRegistry();
+        _registries.Add(registry);
+        registry.GetOrCreate(new ThrottlingPolicy("Early") { Slots = new SlotPolicy(1) });
+
+        var error = Assert.Throws<InvalidOperationException>(() => registry.UseRedis(redis.Connection, o => o.KeyPrefix = _prefix));
+        Assert.Contains("Early", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_carry_the_store_tag_and_time_each_round_trip()
+    {
+        using var meters = new TestMeterFactory();
+        var registry = new ThrottlingRegistry(meterFactory: meters).UseRedis(redis.Connection, Options);
+        _registries.Add(registry);
+        using var roundTrips = new MetricCollector<double>(meters, ThrottlingMetrics.MeterName, "throttling.budget.store.duration");
+        using var active = new MetricCollector<int>(meters, ThrottlingMetrics.MeterName, "throttling.client.active_calls");
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Measured") { Slots = new SlotPolicy(2) });
+        var calls = new HeldCalls();
+
+        Task call = calls.Run(throttle.DefaultGate, "a");
+        await Eventually.TrueAsync(() => calls.Started.Count == 1, "the call runs");
+        active.RecordObservableInstruments();
+        Assert.Contains(active.GetMeasurementSnapshot(), m => m.Value == 1 && (string?)m.Tags["throttling.budget.store"] == "redis");
+        calls.Finish("a");
+        await call;
+
+        await Eventually.TrueAsync(() => roundTrips.GetMeasurementSnapshot().Any(m => (string?)m.Tags["throttling.budget.operation"] == "release"), "the release was timed");
+        Assert.Contains(roundTrips.GetMeasurementSnapshot(), m => (string?)m.Tags["throttling.budget.operation"] == "acquire" && m.Value > 0);
+    }
+
+    // A test that passed on the local share would prove nothing about the shared budget; so that a busy machine (the
+    // first round trip of a cold process can take a second here) does not send it there, round trips may take long.
+    public void Dispose()
+    {
+        _registries.ForEach(r => r.Dispose());
+        Assert.DoesNotContain(_logs.GetSnapshot(), r => r.Id.Name == "BudgetStoreUnavailable");
+    }
+
+    private IDatabase Database => redis.Connection.GetDatabase();
+
+    private void Options(RedisBudgetOptions options)
+    {
+        options.KeyPrefix = _prefix;
+        options.CommandTimeout = TimeSpan.FromSeconds(30);
+    }
+
+    private ClientKeys Keys(string client) => new(_prefix, client, scope: null);
+
+    private ThrottlingRegistry Registry(TimeProvider? time = null)
+    {
+        var registry = new ThrottlingRegistry(time, LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(_logs)))).UseRedis(redis.Connection, Options);
+        _registries.Add(registry);
+        return registry;
+    }
+}

@@ -1,0 +1,42 @@
+using StackExchange.Redis;
+
+namespace Throttling.Redis.Tests.TestSupport;
+
+/// <summary>Calls the store's scripts directly, with the Redis clock shifted by a skew, to test their edges.</summary>
+public sealed class Scripts(IDatabase database, string prefix, IReadOnlyList<RateLimitPolicy> client, IReadOnlyList<RateLimitPolicy>? method = null)
+{
+    private readonly ClientKeys _keys = new(prefix, "Client", scope: null);
+
+    public int Slots { get; init; }
+
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan Cap { get; init; }
+
+    internal ClientKeys Keys => _keys;
+
+    private (RedisKey[] Keys, RedisValue[] Args) Stage => ClientKeys.ForStage(_keys, method is null ? string.Empty : "M", client, method ?? []);
+
+    /// <summary>The status (1 granted, 0 client blocked, 2 method blocked, 3 refused, 4 cooling) and the wait it names.</summary>
+    public async Task<(long Status, TimeSpan Wait)> AcquireAsync(string id, TimeSpan skew, int permits = 1)
+    {
+        (RedisKey[] keys, RedisValue[] args) = Stage;
+        var result = (RedisResult[])(await RedisScript.Acquire.EvaluateAsync(database, keys, [Micros(skew), id, Micros(Lease), Slots, permits, Micros(Cap), args.Length / 4, .. args]))!;
+        return ((long)result[0], TimeSpan.FromTicks((long)result[1] * 10));
+    }
+
+    public async Task<long> ReleaseAsync(string id, TimeSpan skew, int permits = 1)
+    {
+        (RedisKey[] keys, RedisValue[] args) = Stage;
+        return (long)await RedisScript.Release.EvaluateAsync(database, keys, [Micros(skew), id, permits, "unused", args.Length / 4, .. args]);
+    }
+
+    public async Task CoolDownAsync(TimeSpan duration, TimeSpan skew)
+        => await RedisScript.CoolDown.EvaluateAsync(database, [_keys.CoolDown], [Micros(skew), "c", Micros(duration)]);
+
+    /// <summary>The permits a limit's sliding window counts now.</summary>
+    public async Task<long> SlidingSumAsync(RateLimitPolicy limit, string? methodKey = null)
+        => (long)await database.StringGetAsync(_keys.Limit(methodKey ?? string.Empty, limit).Aux);
+
+    public static long Micros(TimeSpan value) => value.Ticks / 10;
+}

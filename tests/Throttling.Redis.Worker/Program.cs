@@ -1,0 +1,64 @@
+// One worker of the multi-process tests: sends its requests to the test server through the generated ItemsApi client,
+// whose budget lives in Redis, and prints what happened. Usage:
+//   Throttling.Redis.Worker <redis> <server url> <prefix> <requests> <slots> <permits per second> <slot lease seconds>
+// It waits for a line on stdin before sending, so the test starts every worker at once, and prints one line per event:
+// "ready", "redis unavailable", "redis recovered", then "done <completed> <failed>".
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Refit;
+using Throttling;
+using Throttling.Redis;
+using Throttling.Redis.Worker;
+using Throttling.Workload;
+
+string redis = args[0];
+var server = new Uri(args[1]);
+string prefix = args[2];
+int requests = int.Parse(args[3], CultureInfo.InvariantCulture);
+string slots = args[4];
+string permits = args[5];
+double lease = double.Parse(args[6], CultureInfo.InvariantCulture);
+
+IConfiguration configuration = new ConfigurationBuilder()
+    .AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Throttling:ItemsApi:Slots"] = slots,
+        ["Throttling:ItemsApi:RateLimits:0:Permits"] = permits,
+        ["Throttling:ItemsApi:RateLimits:0:Window"] = "1s",
+    })
+    .Build();
+
+var services = new ServiceCollection();
+services.AddLogging(b => b.AddProvider(new EventLineLogger()));
+services.AddRefitGeneratedClient<IItemsApi>().ConfigureHttpClient(c => c.BaseAddress = server);
+services.AddThrottled<IItemsApi>();
+services.AddThrottling(configuration);
+services.AddThrottlingRedis(redis, o =>
+{
+    o.KeyPrefix = prefix;
+    o.SlotLease = TimeSpan.FromSeconds(lease);
+});
+
+await using ServiceProvider provider = services.BuildServiceProvider();
+IItemsApi api = provider.GetRequiredService<IItemsApi>();
+Console.WriteLine("ready");
+Console.ReadLine();
+
+int completed = 0, failed = 0;
+await Task.WhenAll(Enumerable.Range(0, requests).Select(async i =>
+{
+    try
+    {
+        await api.GetItemAsync(i.ToString(CultureInfo.InvariantCulture));
+        Interlocked.Increment(ref completed);
+    }
+    catch (Exception e)
+    {
+        Interlocked.Increment(ref failed);
+        Console.Error.WriteLine(e.GetType().Name + ": " + e.Message);
+    }
+}));
+
+Console.WriteLine($"done {completed} {failed}");
