@@ -46,6 +46,10 @@ internal sealed class RedisBudgetStore : BudgetStore
     private readonly Dictionary<long, RunningCall> _running = new();
     private readonly List<StageScript> _stages = new();
     private readonly List<(string LeaseId, int Stage, long DatedAt)> _localStarts = new();
+
+    // This process's starts in the shared budget within the longest window: the local share begins from them, so an
+    // outage does not open a fresh window beside the one the server still counts.
+    private readonly Queue<(int Stage, long DatedAt)> _recentStarts = new();
     private readonly ITimer _renewal;
 
     // Under overload every refused call would log a warning; one report per interval says the same.
@@ -63,6 +67,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     private long _refusedUntil = long.MinValue;
     private TimeSpan _refusedFor;
     private bool _shared;
+    private int _outages;
     private LocalBudgetStore? _fallback;
     private bool _disposed;
 
@@ -90,6 +95,18 @@ internal sealed class RedisBudgetStore : BudgetStore
     }
 
     public override string Kind => "redis";
+
+    /// <summary>Whether calls go to the shared budget now; false during an outage and while recovering from it.</summary>
+    internal bool IsShared
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _shared;
+            }
+        }
+    }
 
     /// <summary>Processes sharing the budget, as the last heartbeat counted them: what the local share divides by.</summary>
     internal int LiveProcesses => _budgets.LiveProcesses;
@@ -206,9 +223,10 @@ internal sealed class RedisBudgetStore : BudgetStore
             if (_running.TryGetValue(entered, out RunningCall? call))
             {
                 call.InvokedAt = _clock.Now();
-                if (call.Fallback is { } fallback)
+                if (call.AwaitsInvocation)
                 {
-                    call.FallbackTicket = fallback.Invoked(call.FallbackStage!, call.FallbackEntered);
+                    call.AwaitsInvocation = false;
+                    call.FallbackTicket = call.Fallback!.Invoked(call.FallbackStage!, call.FallbackEntered);
                 }
             }
 
@@ -226,14 +244,19 @@ internal sealed class RedisBudgetStore : BudgetStore
                 return;
             }
 
+            long now = _clock.Now();
+            long datedAt = Math.Min(now, Saturate(call.InvokedAt, _policy.RecordingDelayCap.Ticks));
             if (call.Fallback is { } fallback)
             {
                 fallback.Exit(call.FallbackStage!, call.FallbackTicket);
                 if (!call.InRedis)
                 {
-                    long now = _clock.Now();
-                    _localStarts.Add((call.LeaseId, stage.Index, Math.Min(now, Saturate(call.InvokedAt, _policy.RecordingDelayCap.Ticks))));
+                    _localStarts.Add((call.LeaseId, stage.Index, datedAt));
                 }
+            }
+            else if (call.InRedis && _longestWindow > 0)
+            {
+                RememberStart(stage.Index, datedAt, now);
             }
         }
 
@@ -342,6 +365,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         lock (_sync)
         {
             _shared = false;
+            _outages++;
             if (_budgets.Options.OnUnavailable == RedisUnavailableMode.LocalFallback && _fallback is null && !_disposed)
             {
                 _fallback = CreateFallback(_budgets.LiveProcesses);
@@ -358,10 +382,14 @@ internal sealed class RedisBudgetStore : BudgetStore
     }
 
     /// <summary>Redis answers again: the local share's starts are written into the shared ledgers, then calls go back to them.</summary>
+    /// <remarks>
+    /// The starts are written twice: at once, and again (those made since) after every other process has had the time
+    /// to notice Redis is back and write its own (each probes once a second). Only then is the shared window whole, so
+    /// only then do this process's calls return to it; until then they stay on the local share.
+    /// </remarks>
     internal async Task OnRecoveredAsync()
     {
-        List<(StageScript Script, RedisValue[] Starts)> replays;
-        List<RunningCall> running;
+        int outage;
         lock (_sync)
         {
             if (_disposed || _shared)
@@ -369,33 +397,32 @@ internal sealed class RedisBudgetStore : BudgetStore
                 return;
             }
 
+            outage = _outages;
             long now = _clock.Now();
             _localStarts.RemoveAll(s => s.DatedAt <= now - _longestWindow);
-            running = _running.Values.Where(c => c.Fallback is not null && !c.InRedis).ToList();
-            var starts = _localStarts.Select(s => (s.LeaseId, s.Stage, Age: (s.DatedAt - now) / -10, Running: false))
-                .Concat(running.Select(c => (c.LeaseId, c.Stage.Index, Age: (Saturate(c.InvokedAt, _policy.RecordingDelayCap.Ticks) - now) / -10, Running: _slots > 0)));
-            replays = starts.GroupBy(s => s.Item2)
-                .Select(g => (_stages[g.Key], g.SelectMany(s => new RedisValue[] { s.LeaseId, 1, s.Age, s.Running ? "1" : "0" }).ToArray()))
-                .ToList();
         }
 
-        try
+        int written = await ReplayAsync(outage, 0).ConfigureAwait(false);
+        if (written < 0)
         {
-            foreach ((StageScript script, RedisValue[] starts) in replays)
-            {
-                RedisValue[] args = [_budgets.Skew, _leaseMicros, _capMicros, script.LimitCount, .. script.LimitArgs, .. starts];
-                await _budgets.RunAsync(RedisScript.Replay, script.Keys, args).ConfigureAwait(false);
-            }
+            return;
         }
-        catch (RedisUnavailableException)
+
+        await Task.Delay(RedisBudgets.RecoverySettle).ConfigureAwait(false);
+        if (await ReplayAsync(outage, written).ConfigureAwait(false) < 0)
         {
-            return; // Still away: the next heartbeat that answers replays again.
+            return;
         }
 
         bool startPump;
         lock (_sync)
         {
-            foreach (RunningCall call in running)
+            if (_outages != outage || _disposed)
+            {
+                return;
+            }
+
+            foreach (RunningCall call in _running.Values.Where(c => c.Fallback is not null))
             {
                 call.InRedis = true;
             }
@@ -416,6 +443,48 @@ internal sealed class RedisBudgetStore : BudgetStore
         {
             _ = PumpAsync();
         }
+    }
+
+    // Writes the local share's starts from `from` on, and every call running on it, into the shared ledgers; returns
+    // how many local starts are written, or -1 when Redis went away again (the next recovery writes them all).
+    private async Task<int> ReplayAsync(int outage, int from)
+    {
+        List<(StageScript Script, RedisValue[] Starts)> replays;
+        int written;
+        lock (_sync)
+        {
+            if (_outages != outage || _disposed)
+            {
+                return -1;
+            }
+
+            long now = _clock.Now();
+            written = _localStarts.Count;
+
+            // Every call running on the local share, those the shared budget admitted before the outage too: a Redis that
+            // was restarted has forgotten their leases. Writing a lease or a sliding window's start again only moves it.
+            IEnumerable<RunningCall> running = _running.Values.Where(c => c.Fallback is not null);
+            var starts = _localStarts.Skip(from).Select(s => (s.LeaseId, s.Stage, Age: (now - s.DatedAt) / 10, Running: false))
+                .Concat(running.Select(c => (c.LeaseId, c.Stage.Index, Age: (now - Saturate(c.InvokedAt, _policy.RecordingDelayCap.Ticks)) / 10, Running: _slots > 0)));
+            replays = starts.GroupBy(s => s.Item2)
+                .Select(g => (_stages[g.Key], g.SelectMany(s => new RedisValue[] { s.LeaseId, 1, s.Age, s.Running ? "1" : "0" }).ToArray()))
+                .ToList();
+        }
+
+        try
+        {
+            foreach ((StageScript script, RedisValue[] starts) in replays)
+            {
+                RedisValue[] args = [_budgets.Skew, _leaseMicros, _capMicros, script.LimitCount, .. script.LimitArgs, .. starts];
+                await _budgets.RunAsync(RedisScript.Replay, script.Keys, args).ConfigureAwait(false);
+            }
+        }
+        catch (RedisUnavailableException)
+        {
+            return -1;
+        }
+
+        return written;
     }
 
     // A failure the pump did not expect (a bug, or an answer it cannot read) fails the calls waiting rather than leaving
@@ -633,6 +702,16 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
     }
 
+    // Under _sync.
+    private void RememberStart(int stage, long datedAt, long now)
+    {
+        _recentStarts.Enqueue((stage, datedAt));
+        while (_recentStarts.Peek().DatedAt <= now - _longestWindow)
+        {
+            _recentStarts.Dequeue();
+        }
+    }
+
     // A call while Redis is away, as OnUnavailable says.
     private ValueTask<long> EnterUnshared(MethodStage stage, CancellationToken cancellationToken)
     {
@@ -708,11 +787,11 @@ internal sealed class RedisBudgetStore : BudgetStore
         if (invoked)
         {
             call.FallbackTicket = entered;
-            call.FallbackEntered = Undated;
         }
         else
         {
             call.FallbackEntered = entered;
+            call.AwaitsInvocation = true;
         }
 
         return Register(call);
@@ -748,6 +827,23 @@ internal sealed class RedisBudgetStore : BudgetStore
             script.FallbackStage = fallback.AddStage(string.Empty, Share(script.MethodLimits, processes));
         }
 
+        foreach ((int stage, long datedAt) in _recentStarts)
+        {
+            fallback.RecordStart(_stages[stage].FallbackStage!, datedAt);
+        }
+
+        // Calls the shared budget admitted keep their slots, and their starts count, until they end.
+        foreach (RunningCall call in _running.Values.Where(c => c.InRedis && c.Fallback is null))
+        {
+            MethodStage stage = _stages[call.Stage.Index].FallbackStage!;
+            fallback.Occupy();
+            fallback.RecordStart(stage, now);
+            call.Fallback = fallback;
+            call.FallbackStage = stage;
+            call.FallbackTicket = Unrecorded;
+        }
+
+        _recentStarts.Clear();
         return fallback;
     }
 

@@ -66,6 +66,9 @@ internal sealed class RedisBudgets : BudgetStoreFactory, IDisposable
     /// <summary>ARGV 1 of every script: the test-only shift of the Redis clock, in microseconds.</summary>
     public long Skew { get; }
 
+    /// <summary>How long a process stays on its local share after writing its starts back: every other process probes in that time.</summary>
+    public static TimeSpan RecoverySettle => ProbeEvery + ProbeEvery;
+
     /// <summary>How often running calls renew their slot leases.</summary>
     public TimeSpan RenewEvery { get; }
 

@@ -25,6 +25,9 @@ internal sealed class RunningCall
     /// <summary>What the local share's EnterAsync handed over, until <see cref="RedisBudgetStore.Invoked"/> passes it on.</summary>
     public long FallbackEntered { get; set; }
 
+    /// <summary>Whether <see cref="FallbackEntered"/> still waits to be passed to the local share's Invoked.</summary>
+    public bool AwaitsInvocation { get; set; }
+
     public long FallbackTicket { get; set; }
 
     /// <summary>When the call was invoked, in clock ticks; a start not dated by its response is dated its cap later.</summary>

@@ -1,6 +1,6 @@
 // One worker of the multi-process tests: sends its requests to the test server through the generated ItemsApi client,
 // whose budget lives in Redis, and prints what happened. Usage:
-//   Throttling.Redis.Worker <redis> <server url> <prefix> <requests> <slots> <permits per second> <slot lease seconds>
+//   Throttling.Redis.Worker <redis> <server url> <prefix> <requests> <slots> <permits per second> <slot lease seconds> <warm-up server url>
 // It waits for a line on stdin before sending, so the test starts every worker at once, and prints one line per event:
 // "ready", "redis unavailable", "redis recovered", then "done <completed> <failed>".
 using System.Globalization;
@@ -20,6 +20,7 @@ int requests = int.Parse(args[3], CultureInfo.InvariantCulture);
 string slots = args[4];
 string permits = args[5];
 double lease = double.Parse(args[6], CultureInfo.InvariantCulture);
+var warmUpServer = new Uri(args[7]);
 
 IConfiguration configuration = new ConfigurationBuilder()
     .AddInMemoryCollection(new Dictionary<string, string?>
@@ -30,18 +31,14 @@ IConfiguration configuration = new ConfigurationBuilder()
     })
     .Build();
 
-var services = new ServiceCollection();
-services.AddLogging(b => b.AddProvider(new EventLineLogger()));
-services.AddRefitGeneratedClient<IItemsApi>().ConfigureHttpClient(c => c.BaseAddress = server);
-services.AddThrottled<IItemsApi>();
-services.AddThrottling(configuration);
-services.AddThrottlingRedis(redis, o =>
+// A few calls to a warm-up server, on a budget of their own, so that what the test measures is not the JIT.
+await using (ServiceProvider warmUp = Build(warmUpServer, prefix + "-warmup"))
 {
-    o.KeyPrefix = prefix;
-    o.SlotLease = TimeSpan.FromSeconds(lease);
-});
+    IItemsApi warm = warmUp.GetRequiredService<IItemsApi>();
+    await Task.WhenAll(Enumerable.Range(0, 8).Select(i => warm.GetItemAsync(i.ToString(CultureInfo.InvariantCulture))));
+}
 
-await using ServiceProvider provider = services.BuildServiceProvider();
+await using ServiceProvider provider = Build(server, prefix);
 IItemsApi api = provider.GetRequiredService<IItemsApi>();
 Console.WriteLine("ready");
 Console.ReadLine();
@@ -62,3 +59,18 @@ await Task.WhenAll(Enumerable.Range(0, requests).Select(async i =>
 }));
 
 Console.WriteLine($"done {completed} {failed}");
+
+ServiceProvider Build(Uri baseAddress, string keyPrefix)
+{
+    var services = new ServiceCollection();
+    services.AddLogging(b => b.AddProvider(new EventLineLogger()));
+    services.AddRefitGeneratedClient<IItemsApi>().ConfigureHttpClient(c => c.BaseAddress = baseAddress);
+    services.AddThrottled<IItemsApi>();
+    services.AddThrottling(configuration);
+    services.AddThrottlingRedis(redis, o =>
+    {
+        o.KeyPrefix = keyPrefix;
+        o.SlotLease = TimeSpan.FromSeconds(lease);
+    });
+    return services.BuildServiceProvider();
+}

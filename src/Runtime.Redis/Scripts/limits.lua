@@ -36,9 +36,9 @@ local function sliding_wait(log, sum, now, limit, window, permits)
   return -1
 end
 
+-- Adding a start already in the log (a replay after an outage Redis survived) only moves it.
 local function sliding_add(log, sum, score, member, permits, ttl_ms)
-  redis.call('ZADD', log, score, member)
-  redis.call('INCRBY', sum, permits)
+  if redis.call('ZADD', log, score, member) == 1 then redis.call('INCRBY', sum, permits) end
   redis.call('PEXPIRE', log, ttl_ms)
   redis.call('PEXPIRE', sum, ttl_ms)
 end

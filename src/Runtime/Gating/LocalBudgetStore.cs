@@ -130,6 +130,30 @@ internal sealed class LocalBudgetStore : BudgetStore
         }
     }
 
+    /// <summary>
+    /// Counts a call admitted elsewhere (by a shared budget, before an outage) as running here, so that the slots it holds
+    /// are not handed out twice; its <see cref="Exit"/> with <see cref="BudgetStore.Unrecorded"/> frees the slot.
+    /// </summary>
+    internal void Occupy()
+    {
+        lock (_sync)
+        {
+            _slotsInUse++;
+            _inFlight++;
+        }
+    }
+
+    /// <summary>Records a start made elsewhere at <paramref name="at"/> (no later than now) against the stage's limits and the client's.</summary>
+    internal void RecordStart(MethodStage stage, long at)
+    {
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            Reserve(stage, now);
+            Commit(stage, Math.Min(at, now));
+        }
+    }
+
     public override void Dispose()
     {
         var abandoned = new List<Admission>();
