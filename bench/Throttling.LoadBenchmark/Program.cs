@@ -19,6 +19,12 @@ if (args is ["--client", var name, var address, var requests, var slots, var rat
     return 0;
 }
 
+if (args is ["--redis-client", var redisEndpoint, var prefix, var redisServer, var redisRequests, var redisSlots, var redisRate, var redisLatency])
+{
+    var share = new WorkloadSettings(Number(redisRequests), Number(redisSlots), Number(redisRate), TimeSpan.FromMilliseconds(Number(redisLatency)));
+    return await RedisRows.RunClientAsync(redisEndpoint, prefix, new Uri(redisServer), share);
+}
+
 int[] sizes = args.Length > 0 ? args.Select(Number).ToArray() : new[] { 1_000, 10_000, 50_000 };
 const int Slots = 50;
 const int Rate = 2_000;
@@ -40,6 +46,23 @@ foreach (int size in sizes)
         string line = string.Create(
             CultureInfo.InvariantCulture,
             $"| {size:N0} | {result.Approach} | {result.Completed:N0} | {result.Failed:N0} | {result.TooManyRequests:N0} | {result.Retries:N0} | {result.Makespan.TotalSeconds:0.00} s | {settings.Bound.TotalSeconds:0.00} s | {result.MakespanOverBound:0.00}{(result.Failed > 0 ? " (incomplete)" : string.Empty)} | {client.CpuTime.TotalMicroseconds / size:0} µs |");
+        table.AppendLine(line);
+        Console.WriteLine(line);
+    }
+}
+
+// One budget in Redis, shared by 1, 2 and 4 client processes, beside the in-process rows above.
+int redisSize = sizes.Contains(10_000) ? 10_000 : sizes.Max();
+await using (RedisServerProcess redis = await RedisServerProcess.StartAsync())
+{
+    table.AppendLine();
+    table.AppendLine(CultureInfo.InvariantCulture, $"Throttling + Redis, {redisSize:N0} requests split between the processes, one budget ({Slots} slots, {Rate}/s) in redis-server {redis.Version} on 127.0.0.1:");
+    table.AppendLine();
+    table.AppendLine(RedisRows.Header);
+    table.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (int processes in new[] { 1, 2, 4 })
+    {
+        string line = await RedisRows.RowAsync(redis.Endpoint, processes, new WorkloadSettings(redisSize, Slots, Rate, latencyPerCall));
         table.AppendLine(line);
         Console.WriteLine(line);
     }

@@ -35,6 +35,10 @@ internal sealed class RedisBudgetStore : BudgetStore
     // The longest the pump sleeps without looking again: the fallback for a pub/sub message lost in a reconnect.
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
 
+    // The most waiters one acquire asks for: enough to keep up with thousands of starts a second, few enough that the
+    // script stays short (Redis runs nothing else meanwhile).
+    private const int MaxBatch = 32;
+
     private readonly RedisBudgets _budgets;
     private readonly ThrottlingPolicy _policy;
     private readonly Clock _clock;
@@ -553,23 +557,31 @@ internal sealed class RedisBudgetStore : BudgetStore
                 continue;
             }
 
-            string leaseId = _budgets.ProcessId + ":" + Interlocked.Increment(ref _nextTicket).ToString(CultureInfo.InvariantCulture);
+            // The head and the waiters of its stage right behind it ask together: one round trip admits as many as the
+            // budget allows, in their order.
+            List<RedisWaiter> batch = Batch(next);
+            string[] leases = batch.Select(_ => NewLeaseId()).ToArray();
             RedisResult[] answer;
             try
             {
-                answer = (RedisResult[])(await AcquireAsync(_stages[next.Stage.Index], leaseId).ConfigureAwait(false))!;
+                answer = (RedisResult[])(await AcquireAsync(_stages[next.Stage.Index], leases).ConfigureAwait(false))!;
             }
             catch (RedisUnavailableException)
             {
                 continue; // OnUnavailable has forwarded the queue.
             }
 
-            long status = (long)answer[0];
-            long wait = (long)answer[1];
+            int granted = (int)answer[0];
+            long status = (long)answer[1];
+            long wait = (long)answer[2];
+            for (int i = 0; i < granted; i++)
+            {
+                Granted(batch[i], leases[i]);
+            }
+
             switch (status)
             {
                 case 1:
-                    Granted(next, leaseId);
                     blockedStages.Clear();
                     waitMicros = -1;
                     break;
@@ -578,19 +590,16 @@ internal sealed class RedisBudgetStore : BudgetStore
                     waitMicros = waitMicros < 0 ? wait : Math.Min(waitMicros, wait);
                     break;
                 case 3:
-                    Refuse(TimeSpan.FromTicks((long)answer[3] * 10));
+                    Refuse(TimeSpan.FromTicks((long)answer[4] * 10));
                     break;
                 default:
-                    if (status == 4)
+                    lock (_sync)
                     {
-                        lock (_sync)
+                        if (status == 4)
                         {
                             _coolDownUntil = Math.Max(_coolDownUntil, Saturate(_clock.Now(), wait * 10));
                         }
-                    }
 
-                    lock (_sync)
-                    {
                         _blockedClientWide = true;
                     }
 
@@ -602,11 +611,28 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
     }
 
-    private Task<RedisResult> AcquireAsync(StageScript script, string leaseId)
+    // The waiter and those of its stage queued right behind it, at most MaxBatch.
+    private List<RedisWaiter> Batch(RedisWaiter first)
+    {
+        var batch = new List<RedisWaiter> { first };
+        lock (_sync)
+        {
+            for (LinkedListNode<RedisWaiter>? node = first.Node.Next; node is not null && batch.Count < MaxBatch && node.Value.Stage == first.Stage; node = node.Next)
+            {
+                batch.Add(node.Value);
+            }
+        }
+
+        return batch;
+    }
+
+    private string NewLeaseId() => _budgets.ProcessId + ":" + Interlocked.Increment(ref _nextTicket).ToString(CultureInfo.InvariantCulture);
+
+    private Task<RedisResult> AcquireAsync(StageScript script, string[] leases)
         => _budgets.RunAsync(
             RedisScript.Acquire,
             script.Keys,
-            [_budgets.Skew, leaseId, _leaseMicros, _slots, 1, _capMicros, script.LimitCount, .. script.LimitArgs]);
+            [_budgets.Skew, _leaseMicros, _slots, 1, _capMicros, script.LimitCount, .. script.LimitArgs, .. leases.Select(l => (RedisValue)l)]);
 
     // Redis gave `waiter` its turn; a waiter that left meanwhile (cancelled, MaxWait) gives it straight back.
     private void Granted(RedisWaiter waiter, string leaseId)
@@ -782,8 +808,7 @@ internal sealed class RedisBudgetStore : BudgetStore
 
     private long RegisterFallback(MethodStage stage, LocalBudgetStore fallback, MethodStage fallbackStage, long entered, bool invoked)
     {
-        string leaseId = _budgets.ProcessId + ":" + Interlocked.Increment(ref _nextTicket).ToString(CultureInfo.InvariantCulture);
-        var call = new RunningCall(leaseId, stage) { Fallback = fallback, FallbackStage = fallbackStage, InvokedAt = _clock.Now() };
+        var call = new RunningCall(NewLeaseId(), stage) { Fallback = fallback, FallbackStage = fallbackStage, InvokedAt = _clock.Now() };
         if (invoked)
         {
             call.FallbackTicket = entered;

@@ -41,6 +41,25 @@ public class AcquireScriptTests(SharedRedis redis)
     }
 
     [Fact]
+    public async Task One_acquire_admits_as_many_calls_as_the_budget_allows_in_order_and_says_why_not_the_next()
+    {
+        var limit = new RateLimitPolicy(3, TimeSpan.FromSeconds(60));
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [limit]) { Slots = 5, Lease = TimeSpan.FromMinutes(5) };
+
+        (long granted, long status, TimeSpan wait) = await scripts.AcquireManyAsync(["a", "b", "c", "d", "e"], TimeSpan.Zero);
+        Assert.Equal(3, granted);
+        Assert.Equal(0, status);
+        Assert.InRange(wait, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));
+        Assert.Equal(["a", "b", "c"], (await Database.SortedSetRangeByRankAsync(scripts.Keys.Slots)).Select(v => (string)v!).Order());
+
+        // Slots run out first here: two are left, and the rate limit no longer binds a minute later.
+        (granted, status, _) = await scripts.AcquireManyAsync(["d", "e", "f"], TimeSpan.FromSeconds(60.1));
+        Assert.Equal(2, granted);
+        Assert.Equal(0, status);
+        Assert.Equal(5, await Database.SortedSetLengthAsync(scripts.Keys.Slots));
+    }
+
+    [Fact]
     public async Task Permit_counts_take_that_many_permits_and_wait_for_that_many_to_free()
     {
         var limit = new RateLimitPolicy(5, TimeSpan.FromSeconds(10));

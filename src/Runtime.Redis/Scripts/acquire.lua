@@ -1,54 +1,60 @@
--- Takes a slot and a permit of every limit, all or nothing, for the start of one call.
+-- Takes a slot and a permit of every limit, all or nothing, for the starts of up to N calls, in order: one round trip
+-- admits as many of a process's waiters as the budget allows.
 -- KEYS: 1 slots (lease id -> deadline), 2 cool-down hash, then two per limit (see limits.lua).
--- ARGV: 1 skew, 2 lease id, 3 lease (µs), 4 slot count (0: none), 5 permits, 6 recording cap (µs), 7 limit count,
---       then per limit: kind, permits, window (µs), scope ("c" client, "m" method).
--- Returns {status, wait (µs; -1 unknown), now}: 1 granted; 0 the client cannot start (slots, cool-down, a client
--- limit); 2 only this method's limits are used up; 3 the server refused every call until later (wait), for the
--- fourth value (µs) it asked; 4 the client cools down after a 429 (wait).
+-- ARGV: 1 skew, 2 lease (µs), 3 slot count (0: none), 4 permits per call, 5 recording cap (µs), 6 limit count,
+--       then per limit: kind, permits, window (µs), scope ("c" client, "m" method); then one lease id per call.
+-- Returns {granted, status, wait (µs; -1 unknown), now, asked (µs)}: the first `granted` calls have their turn; status
+-- says why the next has not: 1 none (all granted); 0 the client cannot start (slots, a client limit); 2 only this
+-- method's limits are used up; 3 the server refused every call until later, having asked to wait `asked`; 4 the client
+-- cools down after a 429.
 local now = now_us(ARGV[1])
-local lease_id, lease, slots, permits, cap = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local count = tonumber(ARGV[7])
+local lease, slots, permits, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local count = tonumber(ARGV[6])
+local first_id = 7 + count * 4
 
 local cool = redis.call('HMGET', KEYS[2], 'c', 'r', 'f')
 local refused = tonumber(cool[2] or '0')
-if refused > now then return {3, refused - now, now, tonumber(cool[3] or '0')} end
+if refused > now then return {0, 3, refused - now, now, tonumber(cool[3] or '0')} end
 local cooling = tonumber(cool[1] or '0')
-if cooling > now then return {4, cooling - now, now} end
+if cooling > now then return {0, 4, cooling - now, now, 0} end
+if slots > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 
-if slots > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-  if redis.call('ZCARD', KEYS[1]) >= slots then
-    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-    return {0, math.max(1, tonumber(first[2]) - now), now}
+local granted = 0
+for a = first_id, #ARGV do
+  if slots > 0 and redis.call('ZCARD', KEYS[1]) >= slots then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return {granted, 0, math.max(1, tonumber(oldest[2]) - now), now, 0}
   end
-end
 
-local client_wait, method_wait = 0, 0
-for i = 0, count - 1 do
-  local kind, limit, window, scope = ARGV[8 + i * 4], tonumber(ARGV[9 + i * 4]), tonumber(ARGV[10 + i * 4]), ARGV[11 + i * 4]
-  local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
-  local wait
-  if kind == 's' then wait = sliding_wait(data, aux, now, limit, window, permits)
-  elseif kind == 'f' then wait = fixed_wait(data, now, limit, window, permits, cap)
-  else wait = bucket_wait(data, now, limit, window, permits) end
-  if wait ~= 0 then
-    if scope == 'c' then
-      if client_wait == 0 or (wait > client_wait and client_wait ~= -1) or wait == -1 then client_wait = wait end
-    elseif method_wait == 0 or (wait > method_wait and method_wait ~= -1) or wait == -1 then method_wait = wait end
+  local client_wait, method_wait = 0, 0
+  for i = 0, count - 1 do
+    local kind, limit, window, scope = ARGV[7 + i * 4], tonumber(ARGV[8 + i * 4]), tonumber(ARGV[9 + i * 4]), ARGV[10 + i * 4]
+    local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
+    local wait
+    if kind == 's' then wait = sliding_wait(data, aux, now, limit, window, permits)
+    elseif kind == 'f' then wait = fixed_wait(data, now, limit, window, permits, cap)
+    else wait = bucket_wait(data, now, limit, window, permits) end
+    if wait ~= 0 then
+      if scope == 'c' then
+        if client_wait ~= -1 and (wait == -1 or wait > client_wait) then client_wait = wait end
+      elseif method_wait ~= -1 and (wait == -1 or wait > method_wait) then method_wait = wait end
+    end
   end
-end
-if client_wait ~= 0 then return {0, client_wait, now} end
-if method_wait ~= 0 then return {2, method_wait, now} end
+  if client_wait ~= 0 then return {granted, 0, client_wait, now, 0} end
+  if method_wait ~= 0 then return {granted, 2, method_wait, now, 0} end
 
-if slots > 0 then
-  redis.call('ZADD', KEYS[1], now + lease, lease_id)
-  redis.call('PEXPIRE', KEYS[1], math.ceil(2 * lease / 1000))
+  local lease_id = ARGV[a]
+  if slots > 0 then
+    redis.call('ZADD', KEYS[1], now + lease, lease_id)
+    redis.call('PEXPIRE', KEYS[1], math.ceil(2 * lease / 1000))
+  end
+  for i = 0, count - 1 do
+    local kind, limit, window = ARGV[7 + i * 4], tonumber(ARGV[8 + i * 4]), tonumber(ARGV[9 + i * 4])
+    local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
+    if kind == 's' then sliding_add(data, aux, now + cap, lease_id .. ':' .. permits, permits, math.ceil((window + cap) / 1000) + 1000)
+    elseif kind == 'f' then fixed_add(data, now, window, permits, cap, now)
+    else bucket_take(data, now, limit, window, permits) end
+  end
+  granted = granted + 1
 end
-for i = 0, count - 1 do
-  local kind, limit, window = ARGV[8 + i * 4], tonumber(ARGV[9 + i * 4]), tonumber(ARGV[10 + i * 4])
-  local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
-  if kind == 's' then sliding_add(data, aux, now + cap, lease_id .. ':' .. permits, permits, math.ceil((window + cap) / 1000) + 1000)
-  elseif kind == 'f' then fixed_add(data, now, window, permits, cap, now)
-  else bucket_take(data, now, limit, window, permits) end
-end
-return {1, 0, now}
+return {granted, 1, 0, now, 0}

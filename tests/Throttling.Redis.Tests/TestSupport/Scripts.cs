@@ -20,9 +20,19 @@ public sealed class Scripts(IDatabase database, string prefix, IReadOnlyList<Rat
     /// <summary>The status (1 granted, 0 client blocked, 2 method blocked, 3 refused, 4 cooling) and the wait it names.</summary>
     public async Task<(long Status, TimeSpan Wait)> AcquireAsync(string id, TimeSpan skew, int permits = 1)
     {
+        (long granted, long status, TimeSpan wait) = await AcquireManyAsync([id], skew, permits);
+        return (granted == 1 ? 1 : status, wait);
+    }
+
+    /// <summary>How many of <paramref name="ids"/>, in order, got their turn; why the next did not; and the wait it names.</summary>
+    public async Task<(long Granted, long Status, TimeSpan Wait)> AcquireManyAsync(string[] ids, TimeSpan skew, int permits = 1)
+    {
         (RedisKey[] keys, RedisValue[] args) = Stage;
-        var result = (RedisResult[])(await RedisScript.Acquire.EvaluateAsync(database, keys, [Micros(skew), id, Micros(Lease), Slots, permits, Micros(Cap), args.Length / 4, .. args]))!;
-        return ((long)result[0], TimeSpan.FromTicks((long)result[1] * 10));
+        var result = (RedisResult[])(await RedisScript.Acquire.EvaluateAsync(
+            database,
+            keys,
+            [Micros(skew), Micros(Lease), Slots, permits, Micros(Cap), args.Length / 4, .. args, .. ids.Select(i => (RedisValue)i)]))!;
+        return ((long)result[0], (long)result[1], TimeSpan.FromTicks((long)result[2] * 10));
     }
 
     public async Task<long> ReleaseAsync(string id, TimeSpan skew, int permits = 1)
