@@ -267,7 +267,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         StageScript script = _stages[stage.Index];
         if (call.InRedis && (_slots > 0 || script.HasSlidingWindow))
         {
-            _ = ReleaseAsync(script, call.LeaseId);
+            _budgets.Track(ReleaseAsync(script, call.LeaseId));
         }
     }
 
@@ -288,7 +288,7 @@ internal sealed class RedisBudgetStore : BudgetStore
 
         _metrics?.CooledDown(_policy.Name, Kind);
         ThrottlingLog.CoolDownStarted(_logger, _policy.Name, duration, retryAfter.IsSpecified);
-        _ = PauseEverywhereAsync("c", duration);
+        _budgets.Track(PauseEverywhereAsync("c", duration));
         return until;
     }
 
@@ -308,7 +308,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
 
         RejectAllWaiting(RejectionReason.ServerCoolDown);
-        _ = PauseEverywhereAsync("r", duration);
+        _budgets.Track(PauseEverywhereAsync("r", duration));
     }
 
     public override void Dispose()
@@ -663,7 +663,7 @@ internal sealed class RedisBudgetStore : BudgetStore
                 }
             }
 
-            _ = ReleaseAsync(_stages[waiter.Stage.Index], leaseId);
+            _budgets.Track(ReleaseAsync(_stages[waiter.Stage.Index], leaseId));
         }
     }
 

@@ -21,6 +21,7 @@ internal sealed class RedisBudgets : BudgetStoreFactory, IDisposable
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(1);
 
     private readonly List<RedisBudgetStore> _stores = new();
+    private readonly HashSet<Task> _pending = new();
     private readonly Histogram<double> _roundTrips;
     private readonly ITimer _heartbeat;
     private readonly RedisKey _processesKey;
@@ -114,26 +115,69 @@ internal sealed class RedisBudgets : BudgetStoreFactory, IDisposable
         }
     }
 
+    /// <summary>
+    /// Keeps a round trip nobody awaits (a release, a cool-down) until it ends, so that <see cref="Dispose"/> can let it
+    /// finish: a process that stops gracefully frees its slots at once rather than a lease later.
+    /// </summary>
+    public void Track(Task operation)
+    {
+        if (operation.IsCompleted)
+        {
+            return;
+        }
+
+        lock (_pending)
+        {
+            _pending.Add(operation);
+        }
+
+        operation.ContinueWith(
+            static (t, s) =>
+            {
+                var pending = (HashSet<Task>)s!;
+                lock (pending)
+                {
+                    pending.Remove(t);
+                }
+            },
+            _pending,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Lets the releases under way finish (for at most <see cref="RedisBudgetOptions.CommandTimeout"/>), says goodbye, and stops.</summary>
     public void Dispose()
     {
         RedisBudgetStore[] stores;
         lock (_stores)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
             stores = _stores.ToArray();
         }
 
         _heartbeat.Dispose();
-        if (IsAvailable && Connection.IsConnected)
-        {
-            // Leaving: the other processes' shares grow at once instead of after the heartbeat's time-to-live.
-            _ = RunAsync(RedisScript.Heartbeat, [_processesKey], [Skew, ProcessId, 0]).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-        }
-
         foreach (RedisBudgetStore store in stores)
         {
             store.Dispose();
         }
+
+        // Leaving: the other processes' shares grow at once instead of after the heartbeat's time-to-live.
+        Task goodbye = IsAvailable && Connection.IsConnected
+            ? RunAsync(RedisScript.Heartbeat, [_processesKey], [Skew, ProcessId, 0])
+            : Task.CompletedTask;
+        Task[] pending;
+        lock (_pending)
+        {
+            pending = [.. _pending, goodbye];
+        }
+
+        Task.WhenAll(pending).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default).Wait(Options.CommandTimeout);
     }
 
     private RedisUnavailableException Unavailable(Exception cause)

@@ -21,7 +21,15 @@ public static class ThrottlingRegistryRedisExtensions
         ArgumentNullException.ThrowIfNull(connection);
         var options = new RedisBudgetOptions();
         configure?.Invoke(options);
-        registry.UseStore(new RedisBudgets(connection, options, registry.Metrics, registry.LoggerFactory), $"UseRedis (prefix {options.KeyPrefix})");
+        var budgets = new RedisBudgets(connection, options, registry.Metrics, registry.LoggerFactory);
+        registry.UseStore(budgets, $"UseRedis (prefix {options.KeyPrefix})");
+
+        // Nobody disposes the shared registry; at exit its releases under way still reach Redis, so slots free at once.
+        if (ReferenceEquals(registry, ThrottlingRegistry.Shared))
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => budgets.Dispose();
+        }
+
         return registry;
     }
 }

@@ -55,6 +55,23 @@ public class PackageLayoutTests(PackedRepository packages)
         Assert.True(File.Exists(Path.Combine(packages.Feed, $"Throttling.{packages.Version}.snupkg")), "symbols package");
     }
 
+    [Fact]
+    public void Throttling_Redis_holds_its_runtime_and_depends_on_this_Throttling_with_nothing_excluded()
+    {
+        using ZipArchive package = packages.OpenPackage("Throttling.Redis");
+
+        Assert.Equal(new[] { "lib/net8.0/Throttling.Redis.dll" }, Assemblies(package));
+        XElement metadata = Nuspec(package);
+        XElement[] dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToArray();
+        XElement throttling = dependencies.Single(e => (string?)e.Attribute("id") == "Throttling");
+        Assert.Equal(packages.Version, (string?)throttling.Attribute("version"));
+        Assert.Null(throttling.Attribute("exclude"));
+        Assert.Contains(dependencies, e => (string?)e.Attribute("id") == "StackExchange.Redis");
+        Assert.Equal("MIT", Value(metadata, "license"));
+        Assert.Contains("redis", Value(metadata, "tags"), StringComparison.Ordinal);
+        Assert.Contains(package.Entries, e => e.FullName == "README.md");
+    }
+
     private static string[] Assemblies(ZipArchive package)
         => package.Entries.Select(e => e.FullName).Where(n => n.EndsWith(".dll", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
 

@@ -3,7 +3,7 @@ using System.IO.Compression;
 namespace Throttling.PackageTests;
 
 /// <summary>
-/// Packs Throttling and Throttling.Analyzers once per test run, under a version of its own so that no package cached by
+/// Packs Throttling, Throttling.Analyzers and Throttling.Redis once per test run, under a version of its own so that no package cached by
 /// an earlier run can stand in for the code under test, and builds a consumer project against them.
 /// </summary>
 public sealed class PackedRepository : IDisposable
@@ -14,7 +14,7 @@ public sealed class PackedRepository : IDisposable
         Feed = Path.Combine(Root, "feed");
         Version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
         RepoRoot = Throttling.Testing.RepositoryRoot.Path;
-        foreach (string project in new[] { "src/Analyzers/Throttling.Analyzers.csproj", "src/Runtime/Throttling.csproj" })
+        foreach (string project in new[] { "src/Analyzers/Throttling.Analyzers.csproj", "src/Runtime/Throttling.csproj", "src/Runtime.Redis/Throttling.Redis.csproj" })
         {
             (int exit, string output) = DotNet.Run(RepoRoot, "pack", project, "-c", "Release", "-o", Feed, "-p:Version=" + Version, "-nologo");
             Assert.True(exit == 0, output);
@@ -32,7 +32,7 @@ public sealed class PackedRepository : IDisposable
     public ZipArchive OpenPackage(string id) => ZipFile.OpenRead(Path.Combine(Feed, $"{id}.{Version}.nupkg"));
 
     /// <summary>Writes a consumer project with its own nuget.config: the local feed, then the registry for the rest.</summary>
-    public string CreateConsumer(string name, string program)
+    public string CreateConsumer(string name, string program, string package = "Throttling")
     {
         string directory = CreateWorkspace(name);
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
@@ -44,7 +44,7 @@ public sealed class PackedRepository : IDisposable
                 <ImplicitUsings>enable</ImplicitUsings>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Throttling" Version="{Version}" />
+                <PackageReference Include="{package}" Version="{Version}" />
               </ItemGroup>
             </Project>
             """);
