@@ -16,8 +16,10 @@ namespace Throttling.Redis;
 /// <remarks>
 /// <para>
 /// Waiting is local: the calls of this process queue here, first come first served, and one pump asks Redis for the
-/// head's turn. When Redis says no it says how long; the pump sleeps that long, or until a slot frees anywhere (a
-/// pub/sub message), and at most a second, so a lost message costs a second, never a stream of polls.
+/// turns of the head and of up to <see cref="MaxBatch"/> - 1 waiters of its stage behind it. When Redis says no it says
+/// how long; the pump sleeps that long, or until a slot frees anywhere (a pub/sub message), and at most a second, so a
+/// lost message costs a second, never a stream of polls. Those sleeps are on the real clock, as Redis's is; MaxWait
+/// and cool-downs are on the registry's.
 /// </para>
 /// <para>
 /// A start is counted from its grant, scored at its latest possible date (grant + RecordingDelayCap), and the release
@@ -294,21 +296,10 @@ internal sealed class RedisBudgetStore : BudgetStore
 
     public override void Refuse(TimeSpan duration)
     {
-        lock (_sync)
+        if (RefuseHere(duration))
         {
-            long until = Saturate(_clock.Now(), duration.Ticks);
-            if (until <= _refusedUntil)
-            {
-                return;
-            }
-
-            _refusedUntil = until;
-            _refusedFor = duration;
-            _fallback?.Refuse(duration);
+            _budgets.Track(PauseEverywhereAsync("r", duration));
         }
-
-        RejectAllWaiting(RejectionReason.ServerCoolDown);
-        _budgets.Track(PauseEverywhereAsync("r", duration));
     }
 
     public override void Dispose()
@@ -590,7 +581,8 @@ internal sealed class RedisBudgetStore : BudgetStore
                     waitMicros = waitMicros < 0 ? wait : Math.Min(waitMicros, wait);
                     break;
                 case 3:
-                    Refuse(TimeSpan.FromTicks((long)answer[4] * 10));
+                    // Another process was refused; what is left of its wait is this process's too.
+                    RefuseHere(TimeSpan.FromTicks(wait * 10), TimeSpan.FromTicks((long)answer[4] * 10));
                     break;
                 default:
                     lock (_sync)
@@ -726,6 +718,26 @@ internal sealed class RedisBudgetStore : BudgetStore
         {
             // This process pauses anyway; the others learn of the server's limit from their own 429s.
         }
+    }
+
+    // Until `duration` from now nobody is sent; `asked` is what the server asked for, for the rejections' message.
+    private bool RefuseHere(TimeSpan duration, TimeSpan? asked = null)
+    {
+        lock (_sync)
+        {
+            long until = Saturate(_clock.Now(), duration.Ticks);
+            if (until <= _refusedUntil)
+            {
+                return false;
+            }
+
+            _refusedUntil = until;
+            _refusedFor = asked ?? duration;
+            _fallback?.Refuse(duration);
+        }
+
+        RejectAllWaiting(RejectionReason.ServerCoolDown);
+        return true;
     }
 
     // Under _sync.
@@ -875,11 +887,11 @@ internal sealed class RedisBudgetStore : BudgetStore
     private static RateLimitPolicy[] Share(IReadOnlyList<RateLimitPolicy> limits, int processes)
         => limits.Select(l => new RateLimitPolicy(Math.Max(1, l.Permits / processes), l.Window) { Kind = l.Kind }).ToArray();
 
-    private async Task SleepAsync(Task wake, long micros)
+    private static async Task SleepAsync(Task wake, long micros)
     {
         TimeSpan delay = micros < 0 || micros * 10 > Recheck.Ticks ? Recheck : TimeSpan.FromTicks(Math.Max(micros * 10, TimeSpan.TicksPerMillisecond));
         using var cancel = new CancellationTokenSource();
-        Task sleep = Task.Delay(delay, _clock.Time, cancel.Token);
+        Task sleep = Task.Delay(delay, TimeProvider.System, cancel.Token);
         if (await Task.WhenAny(wake, sleep).ConfigureAwait(false) == wake)
         {
             cancel.Cancel();

@@ -7,8 +7,10 @@ namespace Throttling.Redis.Tests;
 /// <summary>
 /// Four worker processes share one <c>[Slots(8)] [RateLimit(100, "1s")]</c> budget in a real redis-server, against the
 /// local test server enforcing exactly that; one worker is killed with SIGKILL while holding slots, and Redis itself is
-/// killed and restarted under load. Each test owns its redis-server and its servers.
+/// killed and restarted under load. Each test owns its redis-server and its servers, and runs alone: the makespan it
+/// measures is the budget's, not that of the tests beside it.
 /// </summary>
+[Collection(nameof(MultiProcessTests))]
 public sealed class MultiProcessTests : IAsyncLifetime
 {
     private const int Slots = 8;
@@ -136,4 +138,9 @@ public sealed class MultiProcessTests : IAsyncLifetime
             Assert.True(done == $"done {perWorker} 0", $"{server}: {worker}");
         }
     }
+}
+
+[CollectionDefinition(nameof(MultiProcessTests), DisableParallelization = true)]
+public sealed class MultiProcessTestsRunAlone
+{
 }

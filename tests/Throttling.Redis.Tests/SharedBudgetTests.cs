@@ -133,6 +133,25 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     }
 
     [Fact]
+    public async Task A_wait_beyond_MaxRetryAfter_asked_of_one_process_fails_the_calls_of_the_other_fast()
+    {
+        var policy = new ThrottlingPolicy("Refused") { Slots = new SlotPolicy(4), Backoff = new BackoffPolicy { MaxRetryAfter = TimeSpan.FromMinutes(1) } };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+
+        await Assert.ThrowsAsync<TooManyRequestsException>(() => first.DefaultGate.RunAsync(
+            0,
+            _ => Task.FromException(new TooManyRequestsException(TimeSpan.FromHours(1)))));
+        await Eventually.TrueAsync(() => Database.HashExists(Keys("Refused").CoolDown, "r"), "the refusal reached Redis");
+
+        int started = 0;
+        var rejected = await Assert.ThrowsAsync<ThrottlingRejectedException>(() => second.DefaultGate.RunAsync(0, _ => { started++; return Task.CompletedTask; }));
+        Assert.Equal(RejectionReason.ServerCoolDown, rejected.Reason);
+        Assert.Contains("1 h (Retry-After)", rejected.Message, StringComparison.Ordinal);
+        Assert.Equal(0, started);
+    }
+
+    [Fact]
     public async Task A_full_queue_and_MaxWait_reject_with_a_message_naming_the_client()
     {
         var policy = new ThrottlingPolicy("Queued") { Slots = new SlotPolicy(1) { QueueLimit = 1, MaxWait = TimeSpan.FromMilliseconds(300) } };
