@@ -53,10 +53,10 @@ foreach (int size in sizes)
 
 // One budget in Redis, shared by 1, 2 and 4 client processes, beside the in-process rows above.
 int redisSize = sizes.Contains(10_000) ? 10_000 : sizes.Max();
-await using (RedisServerProcess redis = await RedisServerProcess.StartAsync())
+await using (LocalRedisServer redis = await LocalRedisServer.StartAsync())
 {
     table.AppendLine();
-    table.AppendLine(CultureInfo.InvariantCulture, $"Throttling + Redis, {redisSize:N0} requests split between the processes, one budget ({Slots} slots, {Rate}/s) in redis-server {redis.Version} on 127.0.0.1:");
+    table.AppendLine(CultureInfo.InvariantCulture, $"Throttling + Redis, {redisSize:N0} requests split between the processes, one budget ({Slots} slots, {Rate}/s) in redis-server {await LocalRedisServer.VersionAsync()} on 127.0.0.1:");
     table.AppendLine();
     table.AppendLine(RedisRows.Header);
     table.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
+using Throttling.Redis;
 using Throttling.TestServer;
 using Throttling.Workload;
 using Throttling.Workload.Approaches;
@@ -20,7 +21,9 @@ internal static class RedisRows
         using var roundTrips = new RoundTrips();
         Console.WriteLine("ready");
         Console.ReadLine();
-        ClientResult result = await WorkloadRunner.RunClientAsync(new RedisThrottledClient(redis, prefix), server, settings);
+        // The generated client of the other rows, and the one line that moves its budget into Redis.
+        var approach = new GeneratedThrottledClient("Throttling + Redis", services => services.AddThrottlingRedis(redis, o => o.KeyPrefix = prefix));
+        ClientResult result = await WorkloadRunner.RunClientAsync(approach, server, settings);
         Console.WriteLine(JsonSerializer.Serialize(result));
         Console.WriteLine(JsonSerializer.Serialize(roundTrips.Summary()));
         return 0;

@@ -16,12 +16,12 @@ public sealed class MultiProcessTests : IAsyncLifetime
     private const int Slots = 8;
     private const int PermitsPerSecond = 100;
     private readonly List<WorkerProcess> _workers = new();
-    private RedisServer _redis = null!;
+    private LocalRedisServer _redis = null!;
     private TestApiServer _warmUp = null!;
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
+        _redis = await LocalRedisServer.StartAsync();
         _warmUp = await TestApiServer.StartAsync(new TestApiOptions { ConcurrencyLimit = 0, Latency = Latency.Fixed(TimeSpan.FromMilliseconds(1)) });
     }
 

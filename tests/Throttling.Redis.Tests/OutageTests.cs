@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using StackExchange.Redis;
 using Throttling.Redis.Tests.TestSupport;
+using Throttling.TestServer;
 
 namespace Throttling.Redis.Tests;
 
@@ -13,9 +14,9 @@ public sealed class OutageTests : IAsyncLifetime
 {
     private readonly FakeLogCollector _logs = new();
     private readonly List<IDisposable> _owned = new();
-    private RedisServer _redis = null!;
+    private LocalRedisServer _redis = null!;
 
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
+    public async Task InitializeAsync() => _redis = await LocalRedisServer.StartAsync();
 
     public async Task DisposeAsync()
     {

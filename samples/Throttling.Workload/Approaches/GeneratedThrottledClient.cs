@@ -8,9 +8,11 @@ namespace Throttling.Workload.Approaches;
 /// The Refit client behind its generated <c>ThrottledItemsApi</c>, registered with <c>AddThrottled</c>, its limits set from
 /// configuration to the plan the server enforces. The application code is the same naive fan-out.
 /// </summary>
-public sealed class GeneratedThrottledClient : IApproach
+/// <param name="name">The approach's name in results.</param>
+/// <param name="addServices">Registers what a variant adds, such as <c>AddThrottlingRedis</c>; nothing by default.</param>
+public sealed class GeneratedThrottledClient(string name = "Throttling (generated client)", Action<IServiceCollection>? addServices = null) : IApproach
 {
-    public string Name => "Throttling (generated client)";
+    public string Name => name;
 
     public IApproachClient CreateClient(Uri baseAddress, WorkloadSettings settings, CallCounter counter)
     {
@@ -27,6 +29,7 @@ public sealed class GeneratedThrottledClient : IApproach
         services.AddItemsApi(baseAddress, counter);
         services.AddThrottled<IItemsApi>();
         services.AddThrottling(configuration);
+        addServices?.Invoke(services);
         ServiceProvider provider = services.BuildServiceProvider();
         return new Client(provider, provider.GetRequiredService<IItemsApi>());
     }

@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using Throttling.TestServer;
 
 namespace Throttling.Redis.Tests.TestSupport;
 
@@ -8,7 +9,7 @@ namespace Throttling.Redis.Tests.TestSupport;
 /// </summary>
 public sealed class SharedRedis : IAsyncLifetime
 {
-    private RedisServer? _own;
+    private LocalRedisServer? _own;
 
     public string Endpoint { get; private set; } = null!;
 
@@ -19,7 +20,7 @@ public sealed class SharedRedis : IAsyncLifetime
         string? given = Environment.GetEnvironmentVariable("THROTTLING_REDIS");
         if (string.IsNullOrEmpty(given))
         {
-            _own = await RedisServer.StartAsync();
+            _own = await LocalRedisServer.StartAsync();
             given = _own.Endpoint;
         }
 
