@@ -403,10 +403,14 @@ internal sealed class RedisBudgetStore : BudgetStore
             return;
         }
 
-        await Task.Delay(RedisBudgets.RecoverySettle).ConfigureAwait(false);
-        if (await ReplayAsync(outage, written).ConfigureAwait(false) < 0)
+        // Without a local share (FailOpen, FailClosed) no process has starts to write back.
+        if (_budgets.Options.OnUnavailable == RedisUnavailableMode.LocalFallback)
         {
-            return;
+            await Task.Delay(RedisBudgets.RecoverySettle).ConfigureAwait(false);
+            if (await ReplayAsync(outage, written).ConfigureAwait(false) < 0)
+            {
+                return;
+            }
         }
 
         bool startPump;

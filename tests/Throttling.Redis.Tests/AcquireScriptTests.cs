@@ -106,6 +106,23 @@ public class AcquireScriptTests(SharedRedis redis)
     }
 
     [Fact]
+    public async Task A_renewed_lease_outlives_its_first_deadline_and_a_lost_one_is_not_renewed()
+    {
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), []) { Slots = 2, Lease = TimeSpan.FromSeconds(2) };
+        Assert.Equal(1, (await scripts.AcquireAsync("running", TimeSpan.Zero)).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("dead", TimeSpan.Zero)).Status);
+
+        // At 1.5 s only the running call renews; at 2.5 s the dead one's slot is free and the running one's is not.
+        Assert.Equal(1, await scripts.RenewAsync(TimeSpan.FromSeconds(1.5), "running"));
+        Assert.Equal(1, (await scripts.AcquireAsync("next", TimeSpan.FromSeconds(2.5))).Status);
+        Assert.Equal(0, (await scripts.AcquireAsync("more", TimeSpan.FromSeconds(2.5))).Status);
+
+        // A lease reclaimed by another acquirer stays lost: renewing it adds nothing back.
+        Assert.Equal(0, await scripts.RenewAsync(TimeSpan.FromSeconds(2.6), "dead"));
+        Assert.Null(await Database.SortedSetScoreAsync(scripts.Keys.Slots, "dead"));
+    }
+
+    [Fact]
     public async Task A_release_frees_the_slot_and_dates_the_start_at_the_response_not_at_its_cap()
     {
         var limit = new RateLimitPolicy(1, TimeSpan.FromSeconds(10));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Throttling.Redis.Tests.TestSupport;
+using Throttling.Tests;
 
 namespace Throttling.Redis.Tests;
 
@@ -190,6 +191,7 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
         _registries.Add(registry);
         using var roundTrips = new MetricCollector<double>(meters, ThrottlingMetrics.MeterName, "throttling.budget.store.duration");
         using var active = new MetricCollector<int>(meters, ThrottlingMetrics.MeterName, "throttling.client.active_calls");
+        using var processes = new MetricCollector<int>(meters, ThrottlingMetrics.MeterName, "throttling.budget.processes");
         ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Measured") { Slots = new SlotPolicy(2) });
         var calls = new HeldCalls();
 
@@ -202,6 +204,13 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
 
         await Eventually.TrueAsync(() => roundTrips.GetMeasurementSnapshot().Any(m => (string?)m.Tags["throttling.budget.operation"] == "release"), "the release was timed");
         Assert.Contains(roundTrips.GetMeasurementSnapshot(), m => (string?)m.Tags["throttling.budget.operation"] == "acquire" && m.Value > 0);
+        await Eventually.TrueAsync(
+            () =>
+            {
+                processes.RecordObservableInstruments();
+                return processes.LastMeasurement?.Value >= 1;
+            },
+            "the heartbeat counted this process");
     }
 
     // A test that passed on the local share would prove nothing about the shared budget; so that a busy machine (the

@@ -4,7 +4,9 @@ namespace Throttling.Redis.Tests.TestSupport;
 
 /// <summary>
 /// Waits for a state that a round trip to Redis brings about; returns the moment the condition holds and fails only if
-/// it never does (the bound is a safety net, not a timing assumption).
+/// it never does (the bound is a safety net, not a timing assumption). Unlike the runtime tests' twin, which yields to
+/// thread-pool continuations, it sleeps between looks: the state comes over a socket, and a yielding loop would take a
+/// core from the processes it waits for.
 /// </summary>
 internal static class Eventually
 {

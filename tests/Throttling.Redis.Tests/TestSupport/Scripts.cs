@@ -41,6 +41,10 @@ public sealed class Scripts(IDatabase database, string prefix, IReadOnlyList<Rat
         return (long)await RedisScript.Release.EvaluateAsync(database, keys, [Micros(skew), id, permits, "unused", args.Length / 4, .. args]);
     }
 
+    /// <summary>How many of <paramref name="ids"/> still held their lease and were renewed.</summary>
+    public async Task<long> RenewAsync(TimeSpan skew, params string[] ids)
+        => (long)await RedisScript.Renew.EvaluateAsync(database, [_keys.Slots], [Micros(skew), Micros(Lease), .. ids.Select(i => (RedisValue)i)]);
+
     public async Task CoolDownAsync(TimeSpan duration, TimeSpan skew)
         => await RedisScript.CoolDown.EvaluateAsync(database, [_keys.CoolDown], [Micros(skew), "c", Micros(duration)]);
 
