@@ -101,6 +101,30 @@ public sealed class OutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_the_local_share_a_rate_limit_counts_each_start_once()
+    {
+        var policy = new ThrottlingPolicy("LocalRate") { RateLimits = [new RateLimitPolicy(4, TimeSpan.FromMinutes(1))], RecordingDelayCap = TimeSpan.FromSeconds(1) };
+        ClientThrottle throttle = Registry(_redis.Connect(), RedisUnavailableMode.LocalFallback).GetOrCreate(policy);
+        await Eventually.TrueAsync(() => Live(throttle) == 1, "the heartbeat answered");
+        _redis.Kill();
+
+        // One process alive: its share is all four permits, and each call takes exactly one.
+        for (int i = 0; i < 4; i++)
+        {
+            await throttle.DefaultGate.RunAsync(0, _ => Task.CompletedTask);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        using var cancel = new CancellationTokenSource();
+        int started = 0;
+        Task fifth = throttle.DefaultGate.RunAsync(0, _ => { started++; return Task.CompletedTask; }, cancel.Token);
+        await Eventually.TrueAsync(() => throttle.Waiting == 1, "the fifth start waits for the window");
+        Assert.Equal(0, started);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fifth);
+    }
+
+    [Fact]
     public async Task After_the_outage_the_starts_made_on_the_local_share_count_in_the_shared_window()
     {
         var limit = new RateLimitPolicy(4, TimeSpan.FromMinutes(1));

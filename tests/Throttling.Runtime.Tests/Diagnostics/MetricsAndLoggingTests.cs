@@ -120,6 +120,23 @@ public class MetricsAndLoggingTests
         await Eventually.TrueAsync(() => registry.Clients.All(c => c.InFlight == 0), "the calls end");
     }
 
+    [Fact]
+    public async Task A_call_refused_while_the_server_cools_the_client_down_is_tagged_server_cooldown_and_the_local_store()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var meters = new TestMeterFactory();
+        using var registry = new ThrottlingRegistry(clock, meterFactory: meters);
+        ClientThrottle throttle = registry.GetOrCreate(new ThrottlingPolicy("Refused") { Slots = new SlotPolicy(2) });
+        using var rejections = Collect<long>(meters, "throttling.client.rejections");
+
+        await Assert.ThrowsAsync<TooManyRequestsException>(() => throttle.DefaultGate.RunAsync(0, _ => Task.FromException(new TooManyRequestsException(TimeSpan.FromHours(1)))));
+        await Assert.ThrowsAsync<ThrottlingRejectedException>(() => throttle.DefaultGate.RunAsync(0, _ => Task.CompletedTask));
+
+        CollectedMeasurement<long> rejection = Assert.Single(For(rejections, "Refused"));
+        Assert.Equal("server_cooldown", rejection.Tags["throttling.rejection.reason"]);
+        Assert.Equal("local", rejection.Tags["throttling.budget.store"]);
+    }
+
     private static MetricCollector<T> Collect<T>(TestMeterFactory meters, string instrument)
         where T : struct
         => new(meters, ThrottlingMetrics.MeterName, instrument);
