@@ -45,9 +45,9 @@ internal sealed class ClientKeys
     };
 
     /// <summary>The keys and limit arguments the scripts take for a stage: the client's limits, then the method's.</summary>
-    public static (RedisKey[] Keys, RedisValue[] LimitArgs) ForStage(ClientKeys keys, string methodKey, IReadOnlyList<RateLimitPolicy> client, IReadOnlyList<RateLimitPolicy> method)
+    public (RedisKey[] Keys, RedisValue[] LimitArgs) ForStage(string methodKey, IReadOnlyList<RateLimitPolicy> client, IReadOnlyList<RateLimitPolicy> method)
     {
-        var redisKeys = new List<RedisKey> { keys.Slots, keys.CoolDown };
+        var redisKeys = new List<RedisKey> { Slots, CoolDown };
         var args = new List<RedisValue>();
         Add(string.Empty, client, "c");
         Add(methodKey, method, "m");
@@ -57,7 +57,7 @@ internal sealed class ClientKeys
         {
             foreach (RateLimitPolicy limit in limits)
             {
-                (RedisKey data, RedisKey aux) = keys.Limit(owner, limit);
+                (RedisKey data, RedisKey aux) = Limit(owner, limit);
                 redisKeys.Add(data);
                 redisKeys.Add(aux);
                 args.Add(KindCode(limit.Kind));

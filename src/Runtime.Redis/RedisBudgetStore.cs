@@ -156,7 +156,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         lock (_sync)
         {
             var stage = new MethodStage([], _stages.Count);
-            (RedisKey[] keys, RedisValue[] args) = ClientKeys.ForStage(_keys, methodKey, _policy.RateLimits, limits);
+            (RedisKey[] keys, RedisValue[] args) = _keys.ForStage(methodKey, _policy.RateLimits, limits);
             bool sliding = _policy.RateLimits.Concat(limits).Any(l => l.Kind == RateLimitKind.SlidingWindow);
             var script = new StageScript(stage, limits, keys, args, sliding);
             _stages.Add(script);
@@ -251,7 +251,7 @@ internal sealed class RedisBudgetStore : BudgetStore
             }
 
             long now = _clock.Now();
-            long datedAt = Math.Min(now, Saturate(call.InvokedAt, _policy.RecordingDelayCap.Ticks));
+            long datedAt = Math.Min(now, Clock.Later(call.InvokedAt, _policy.RecordingDelayCap.Ticks));
             if (call.Fallback is { } fallback)
             {
                 fallback.Exit(call.FallbackStage!, call.FallbackTicket);
@@ -278,7 +278,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         long until;
         lock (_sync)
         {
-            until = Saturate(_clock.Now(), duration.Ticks);
+            until = Clock.Later(_clock.Now(), duration.Ticks);
             if (duration <= TimeSpan.Zero || until <= _coolDownUntil)
             {
                 return until;
@@ -464,7 +464,7 @@ internal sealed class RedisBudgetStore : BudgetStore
             // was restarted has forgotten their leases. Writing a lease or a sliding window's start again only moves it.
             IEnumerable<RunningCall> running = _running.Values.Where(c => c.Fallback is not null);
             var starts = _localStarts.Skip(from).Select(s => (s.LeaseId, s.Stage, Age: (now - s.DatedAt) / 10, Running: false))
-                .Concat(running.Select(c => (c.LeaseId, c.Stage.Index, Age: (now - Saturate(c.InvokedAt, _policy.RecordingDelayCap.Ticks)) / 10, Running: _slots > 0)));
+                .Concat(running.Select(c => (c.LeaseId, c.Stage.Index, Age: (now - Clock.Later(c.InvokedAt, _policy.RecordingDelayCap.Ticks)) / 10, Running: _slots > 0)));
             replays = starts.GroupBy(s => s.Item2)
                 .Select(g => (_stages[g.Key], g.SelectMany(s => new RedisValue[] { s.LeaseId, 1, s.Age, s.Running ? "1" : "0" }).ToArray()))
                 .ToList();
@@ -593,7 +593,7 @@ internal sealed class RedisBudgetStore : BudgetStore
                     {
                         if (status == 4)
                         {
-                            _coolDownUntil = Math.Max(_coolDownUntil, Saturate(_clock.Now(), wait * 10));
+                            _coolDownUntil = Math.Max(_coolDownUntil, Clock.Later(_clock.Now(), wait * 10));
                         }
 
                         _blockedClientWide = true;
@@ -729,7 +729,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     {
         lock (_sync)
         {
-            long until = Saturate(_clock.Now(), duration.Ticks);
+            long until = Clock.Later(_clock.Now(), duration.Ticks);
             if (until <= _refusedUntil)
             {
                 return false;
@@ -950,8 +950,6 @@ internal sealed class RedisBudgetStore : BudgetStore
 
         return new ThrottlingRejectedException(_policy.Name, reason, $"{_policy.Name} rejected the call: {detail}");
     }
-
-    private static long Saturate(long tick, long add) => add >= long.MaxValue - tick ? long.MaxValue : tick + add;
 
     private void ThrowIfDisposed()
     {

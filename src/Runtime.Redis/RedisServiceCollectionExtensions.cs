@@ -38,13 +38,7 @@ public static class RedisServiceCollectionExtensions
         var options = new RedisBudgetOptions();
         configure?.Invoke(options);
         services.AddThrottling();
-        services.AddSingleton(new ThrottlingRegistrySetup((registry, sp) => registry.UseRedis(connection(sp), o =>
-        {
-            o.KeyPrefix = options.KeyPrefix;
-            o.SlotLease = options.SlotLease;
-            o.CommandTimeout = options.CommandTimeout;
-            o.OnUnavailable = options.OnUnavailable;
-        })));
+        services.AddSingleton(new ThrottlingRegistrySetup((registry, sp) => ThrottlingRegistryRedisExtensions.UseRedis(registry, connection(sp), options)));
         return services;
     }
 

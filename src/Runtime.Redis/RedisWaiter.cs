@@ -43,7 +43,7 @@ internal sealed class RedisWaiter
 
         if (maxWait is { } wait)
         {
-            long due = wait.Ticks >= long.MaxValue - EnqueuedAt ? long.MaxValue : EnqueuedAt + wait.Ticks;
+            long due = Clock.Later(EnqueuedAt, wait.Ticks);
             _deadline = clock.Time.CreateTimer(
                 static s => ((RedisBudgetStore)((object[])s!)[0]).Abandon((RedisWaiter)((object[])s)[1], RejectionReason.MaxWaitExceeded),
                 new object[] { owner, this },

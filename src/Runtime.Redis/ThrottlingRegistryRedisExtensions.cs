@@ -21,6 +21,12 @@ public static class ThrottlingRegistryRedisExtensions
         ArgumentNullException.ThrowIfNull(connection);
         var options = new RedisBudgetOptions();
         configure?.Invoke(options);
+        return UseRedis(registry, connection, options);
+    }
+
+    /// <summary>Keeps the registry's budgets in Redis with <paramref name="options"/> as they are; AddThrottlingRedis's way in.</summary>
+    internal static ThrottlingRegistry UseRedis(ThrottlingRegistry registry, IConnectionMultiplexer connection, RedisBudgetOptions options)
+    {
         var budgets = new RedisBudgets(connection, options, registry.Metrics, registry.LoggerFactory);
         registry.UseStore(budgets, $"UseRedis (prefix {options.KeyPrefix})");
 

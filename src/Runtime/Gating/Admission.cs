@@ -98,7 +98,7 @@ internal sealed class Admission : QueueNode<Admission>, IValueTaskSource<long>
         {
             _clock = clock;
             // Counted from the arrival, not from now: a caller that reaches this line late does not wait longer.
-            _deadlineAt = wait.Ticks >= long.MaxValue - EnqueuedAt ? long.MaxValue : EnqueuedAt + wait.Ticks;
+            _deadlineAt = Clock.Later(EnqueuedAt, wait.Ticks);
             _deadline = clock.Time.CreateTimer(static state => ((Admission)state!).OnDeadline(), this, Clock.DueTime(clock.Now(), _deadlineAt), Timeout.InfiniteTimeSpan);
         }
     }

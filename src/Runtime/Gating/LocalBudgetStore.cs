@@ -530,7 +530,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     private bool IsRecorded(MethodStage stage) => stage.Ledgers.Length != 0 || _ledgers.Length != 0;
 
     // Under _sync: the call is invoked now, so its start must be dated by now + cap.
-    private long AwaitDating(MethodStage stage, long now) => _undated.Add(Saturate(now, _recordingCap), stage);
+    private long AwaitDating(MethodStage stage, long now) => _undated.Add(Clock.Later(now, _recordingCap), stage);
 
     private void Commit(MethodStage stage, long at)
     {
@@ -551,8 +551,6 @@ internal sealed class LocalBudgetStore : BudgetStore
             }
         }
     }
-
-    private static long Saturate(long tick, long add) => add >= long.MaxValue - tick ? long.MaxValue : tick + add;
 
     // Under _sync.
     private void ArmTimer(long now, long wake)
@@ -591,7 +589,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         lock (_sync)
         {
             long now = _clock.Now();
-            until = Saturate(now, duration.Ticks);
+            until = Clock.Later(now, duration.Ticks);
             if (duration <= TimeSpan.Zero || until <= _coolDownUntil)
             {
                 return until;
@@ -614,7 +612,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         lock (_sync)
         {
             long now = _clock.Now();
-            long until = Saturate(now, duration.Ticks);
+            long until = Clock.Later(now, duration.Ticks);
             if (until <= _refusedUntil)
             {
                 return;

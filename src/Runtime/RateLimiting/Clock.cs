@@ -36,6 +36,9 @@ internal sealed class Clock
     /// </summary>
     public static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(30);
 
+    /// <summary><paramref name="tick"/> + <paramref name="ticks"/>, or the end of time where that would overflow.</summary>
+    public static long Later(long tick, long ticks) => ticks >= long.MaxValue - tick ? long.MaxValue : tick + ticks;
+
     /// <summary>
     /// The timer due time that reaches <paramref name="tick"/> from <paramref name="now"/>, rounded up to whole
     /// milliseconds (timers do not resolve finer, and firing early would only re-arm them), at most <see cref="MaxTimerStep"/>.

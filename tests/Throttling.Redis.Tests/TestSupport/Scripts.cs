@@ -15,7 +15,7 @@ public sealed class Scripts(IDatabase database, string prefix, IReadOnlyList<Rat
 
     internal ClientKeys Keys => _keys;
 
-    private (RedisKey[] Keys, RedisValue[] Args) Stage => ClientKeys.ForStage(_keys, method is null ? string.Empty : "M", client, method ?? []);
+    private (RedisKey[] Keys, RedisValue[] Args) Stage => _keys.ForStage(method is null ? string.Empty : "M", client, method ?? []);
 
     /// <summary>The status (1 granted, 0 client blocked, 2 method blocked, 3 refused, 4 cooling) and the wait it names.</summary>
     public async Task<(long Status, TimeSpan Wait)> AcquireAsync(string id, TimeSpan skew, int permits = 1)
