@@ -151,6 +151,18 @@ internal static partial class ClientEmitter
             writer.Indent().Line("=> global::Throttling.ServerThrottle.IsThrottled(response?.StatusCode, response?.Headers, out retryAfter);").Outdent();
         }
 
+        if (client.DetectsRefitExceptions)
+        {
+            writer.Line();
+            writer.Line("private static global::System.Net.Http.Headers.HttpResponseHeaders? ReadResponseHeaders(object response) => response switch");
+            writer.OpenBlock();
+            writer.Line("global::Refit.IApiResponse api => api.Headers,");
+            writer.Line("global::Refit.ApiException api => api.Headers,");
+            writer.Line("_ => null,");
+            writer.Outdent();
+            writer.Line("};");
+        }
+
         if (!client.DetectsRefitExceptions && !client.DetectsGrpcExceptions)
         {
             return;

@@ -40,6 +40,11 @@ internal static partial class ClientEmitter
             writer.Line("ExceptionDetector = IsThrottledException,");
         }
 
+        if (client.DetectsRefitExceptions)
+        {
+            writer.Line("ResponseHeaders = ReadResponseHeaders,");
+        }
+
         writer.Outdent();
         writer.Line("};");
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Throttling;
 
 /// <summary>
-/// The log events of throttled clients, category <c>Throttling</c>, event ids 1–5. Durations read as people say them
+/// The log events of throttled clients, category <c>Throttling</c>, event ids 1–6. Durations read as people say them
 /// (<c>527 ms</c>, <c>3 s</c>); the structured values carry the client's name first. Each wrapper asks the logger first,
 /// so a 429 formats nothing when nobody listens; <c>Rejected</c>'s caller asks before its log gate does.
 /// </summary>
@@ -24,6 +24,17 @@ internal static partial class ThrottlingLog
 
     [LoggerMessage(EventId = 5, EventName = "Rejected", Level = LogLevel.Warning, Message = "{Client} rejected a call: {Detail}{Suppressed}")]
     private static partial void Rejected(ILogger logger, string client, string detail, string suppressed);
+
+    [LoggerMessage(EventId = 6, EventName = "ServerLimitsLearned", Level = LogLevel.Information, Message = "{Client}: the server declared its limits; besides the attributes' own, calls now keep to {Limits}")]
+    private static partial void ServerLimitsLearnedCore(ILogger logger, string client, string limits);
+
+    public static void ServerLimitsLearned(ILogger logger, string client, string limits)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            ServerLimitsLearnedCore(logger, client, limits.Length == 0 ? "none (the attributes' are stricter)" : limits);
+        }
+    }
 
     public static void ServerThrottled(ILogger logger, string client, RetryAfter retryAfter)
     {

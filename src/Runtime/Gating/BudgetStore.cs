@@ -56,6 +56,21 @@ internal abstract class BudgetStore : IDisposable
     /// <summary>The server asked for longer than MaxRetryAfter: nobody is sent into it until its time has passed.</summary>
     public abstract void Refuse(TimeSpan duration);
 
+    /// <summary>
+    /// Calls admitted so far, read right after a call was admitted and before it is invoked: the mark that
+    /// <see cref="ServerSaid"/> counts the calls sent after it from. Zero for a store that does not listen to the server.
+    /// </summary>
+    public virtual long Starts => 0;
+
+    /// <summary>
+    /// The server's answer to the call invoked at <paramref name="mark"/> said what is left of its limits (its rate-limit
+    /// headers). A store that cannot share it with the other processes of its budget ignores it: Throttling.Redis does,
+    /// for now.
+    /// </summary>
+    public virtual void ServerSaid(long mark, ServerLimits limits)
+    {
+    }
+
     /// <summary>Stops the store's timers and fails every waiting call with <see cref="ObjectDisposedException"/>.</summary>
     public abstract void Dispose();
 }

@@ -48,17 +48,19 @@ public sealed partial class CallGate
     {
         if (!Client.TryEnter(Stage, out long started))
         {
-            return RunAttemptsAsync<TState, TResult>(null, 0, state, call, detector, cancellationToken);
+            return RunAttemptsAsync<TState, TResult>(null, 0, 0, state, call, detector, cancellationToken);
         }
 
+        long mark = Client.Starts;
         Task<TResult> attempt = Start(call, state);
         if (attempt.Status == TaskStatus.RanToCompletion && !IsThrottled(detector, attempt.Result, out Exception? detectorFailure))
         {
+            Client.Observe(mark, attempt.Result);
             Client.Exit(Stage, started);
             return detectorFailure is null ? attempt : Task.FromException<TResult>(detectorFailure);
         }
 
-        return RunAttemptsAsync<TState, TResult>(attempt, started, state, call, detector, cancellationToken);
+        return RunAttemptsAsync<TState, TResult>(attempt, started, mark, state, call, detector, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="Task"/>.</summary>
@@ -69,9 +71,10 @@ public sealed partial class CallGate
     {
         if (!Client.TryEnter(Stage, out long started))
         {
-            return RunAttemptsAsync<TState, VoidResult>(null, 0, state, call, null, cancellationToken);
+            return RunAttemptsAsync<TState, VoidResult>(null, 0, 0, state, call, null, cancellationToken);
         }
 
+        long mark = Client.Starts;
         Task attempt = Start(call, state);
         if (attempt.Status == TaskStatus.RanToCompletion)
         {
@@ -79,7 +82,7 @@ public sealed partial class CallGate
             return attempt;
         }
 
-        return RunAttemptsAsync<TState, VoidResult>(attempt, started, state, call, null, cancellationToken);
+        return RunAttemptsAsync<TState, VoidResult>(attempt, started, mark, state, call, null, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="ValueTask{TResult}"/>.</summary>
@@ -98,9 +101,10 @@ public sealed partial class CallGate
     {
         if (!Client.TryEnter(Stage, out long started))
         {
-            return new ValueTask<TResult>(RunAttemptsAsync(null, 0, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+            return new ValueTask<TResult>(RunAttemptsAsync(null, 0, 0, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
         }
 
+        long mark = Client.Starts;
         ValueTask<TResult> attempt = Start(call, state);
         if (attempt.IsCompletedSuccessfully)
         {
@@ -108,14 +112,15 @@ public sealed partial class CallGate
             TResult result = attempt.Result;
             if (!IsThrottled(detector, result, out Exception? detectorFailure))
             {
+                Client.Observe(mark, result);
                 Client.Exit(Stage, started);
                 return detectorFailure is null ? new ValueTask<TResult>(result) : new ValueTask<TResult>(Task.FromException<TResult>(detectorFailure));
             }
 
-            return new ValueTask<TResult>(RunAttemptsAsync(Task.FromResult(result), started, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+            return new ValueTask<TResult>(RunAttemptsAsync(Task.FromResult(result), started, mark, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
         }
 
-        return new ValueTask<TResult>(RunAttemptsAsync(attempt.AsTask(), started, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+        return new ValueTask<TResult>(RunAttemptsAsync(attempt.AsTask(), started, mark, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
     }
 
     /// <summary>Runs a call returning <see cref="ValueTask"/>.</summary>
@@ -126,9 +131,10 @@ public sealed partial class CallGate
     {
         if (!Client.TryEnter(Stage, out long started))
         {
-            return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(null, 0, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
+            return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(null, 0, 0, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
         }
 
+        long mark = Client.Starts;
         ValueTask attempt = Start(call, state);
         if (attempt.IsCompletedSuccessfully)
         {
@@ -137,20 +143,21 @@ public sealed partial class CallGate
             return default;
         }
 
-        return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(attempt.AsTask(), started, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
+        return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(attempt.AsTask(), started, mark, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
     }
 
     // Where every shape ends up once a call has to wait, or has not completed at once: the first attempt. Only what
     // that attempt needs lives across its awaits, so a waiting call costs one small task; a retry goes on elsewhere.
-    // `ticket` belongs to `attempt` when one is passed in. Attempts are plain tasks, so that Task<TResult> and Task run
+    // `ticket` and `mark` (see ClientThrottle.Starts) belong to `attempt` when one is passed in. Attempts are plain tasks, so that Task<TResult> and Task run
     // here without a wrapper of their own: a call of a void shape has TResult VoidResult (see ResultOf).
-    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task? attempt, long ticket, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task? attempt, long ticket, long mark, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         if (attempt is null)
         {
             // Awaited apart from Invoked, so that the state machine does not keep Client and Stage across the wait.
             long entered = await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false);
             ticket = Client.Invoked(Stage, entered);
+            mark = Client.Starts;
             attempt = Start(call, state);
         }
 
@@ -159,7 +166,7 @@ public sealed partial class CallGate
         ServerAnswer<TResult> throttled;
         try
         {
-            if (!IsRetried(attempt, 0, detector, out retryAt, out throttled))
+            if (!IsRetried(attempt, mark, 0, detector, out retryAt, out throttled))
             {
                 return ResultOf<TResult>(attempt);
             }
@@ -195,11 +202,12 @@ public sealed partial class CallGate
             }
 
             throttled.Release();
+            long mark = Client.Starts;
             Task attempt = Start(call, state);
             await Settled(attempt);
             try
             {
-                if (!IsRetried(attempt, retry, detector, out retryAt, out throttled))
+                if (!IsRetried(attempt, mark, retry, detector, out retryAt, out throttled))
                 {
                     return ResultOf<TResult>(attempt);
                 }
@@ -211,22 +219,24 @@ public sealed partial class CallGate
         }
     }
 
-    // Whether a completed attempt was throttled and is retried at `retryAt`; otherwise the caller gets it as it is.
-    // Deciding runs here, not in an exception filter, so that a failure of its own is not swallowed.
-    private bool IsRetried<TResult>(Task attempt, int retry, ThrottleDetector<TResult>? detector, out long retryAt, out ServerAnswer<TResult> throttled)
+    // Whether a completed attempt was throttled and is retried at `retryAt`; otherwise the caller gets it as it is. What
+    // the server said about its limits is read first, throttled or not. Deciding runs here, not in an exception filter,
+    // so that a failure of its own is not swallowed.
+    private bool IsRetried<TResult>(Task attempt, long mark, int retry, ThrottleDetector<TResult>? detector, out long retryAt, out ServerAnswer<TResult> throttled)
     {
         retryAt = default;
         throttled = default;
         if (attempt.Status == TaskStatus.RanToCompletion)
         {
-            // A shape with a detector has a result: its attempts are Task<TResult>.
-            if (detector is null)
+            // The void shapes' attempts are plain tasks; every other shape's are Task<TResult>.
+            if (attempt is not Task<TResult> typed)
             {
                 return false;
             }
 
-            TResult result = ((Task<TResult>)attempt).Result;
-            if (!detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out retryAt))
+            TResult result = typed.Result;
+            Client.Observe(mark, result);
+            if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out retryAt))
             {
                 return false;
             }
@@ -236,6 +246,7 @@ public sealed partial class CallGate
         }
 
         Exception failure = Failure(attempt);
+        Client.Observe(mark, failure);
         if (!Client.IsServerThrottle(failure, out RetryAfter thrown) || !Client.ShouldRetry(_backoff, retry, thrown, out retryAt))
         {
             return false;

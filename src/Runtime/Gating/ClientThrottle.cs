@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Headers;
 using System.ComponentModel;
 using System.Threading;
 using System.Threading.Tasks;
@@ -116,6 +118,36 @@ public sealed class ClientThrottle : IDisposable
 
     internal void Exit(MethodStage stage, long ticket) => Store.Exit(stage, ticket);
 
+    /// <summary>The mark to hand to <see cref="Observe{TResult}"/> for a call about to be invoked.</summary>
+    internal long Starts => Store.Starts;
+
+    /// <summary>
+    /// Reads what the server said about its limits in a call's result (or exception), the call invoked at
+    /// <paramref name="mark"/>: the store paces the calls that follow by it. A server that has nothing left for longer than
+    /// MaxRetryAfter gets no calls until then, as a Retry-After that long would.
+    /// </summary>
+    internal void Observe<TResult>(long mark, TResult response)
+    {
+        // A value-type result carries no headers; the JIT drops this whole body for one.
+        if (response is null || typeof(TResult).IsValueType)
+        {
+            return;
+        }
+
+        HttpResponseHeaders? headers = response is HttpResponseMessage message ? message.Headers : ResponseHeadersOf(response);
+        if (headers is null || RateLimitHeaders.Read(headers, _clock.Time.GetUtcNow()) is not { } limits)
+        {
+            return;
+        }
+
+        Store.ServerSaid(mark, limits);
+        if (limits.Requests is { Remaining: 0 } exhausted && exhausted.Reset > Policy.Backoff.MaxRetryAfter)
+        {
+            ThrottlingLog.RetryAfterTooLong(_logger, Name, exhausted.Reset, Policy.Backoff.MaxRetryAfter);
+            Store.Refuse(exhausted.Reset);
+        }
+    }
+
     /// <summary>
     /// Called when the server throttled a call: decides whether and when to retry, and pauses the whole client's new
     /// starts for that long, so one 429 does not become one per slot.
@@ -153,6 +185,19 @@ public sealed class ClientThrottle : IDisposable
 
         _metrics?.Retried(Name, Store.Kind);
         return true;
+    }
+
+    // A policy's reader that fails reads nothing: the call's outcome is the caller's, whatever its headers say.
+    private HttpResponseHeaders? ResponseHeadersOf(object response)
+    {
+        try
+        {
+            return Policy.ResponseHeaders?.Invoke(response);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether <paramref name="exception"/> means the server throttled the call, by the built-in rules or the policy's.</summary>

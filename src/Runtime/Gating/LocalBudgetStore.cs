@@ -43,7 +43,10 @@ internal sealed class LocalBudgetStore : BudgetStore
     private readonly int _slotLimit;
     private readonly int _queueLimit;
     private readonly TimeSpan? _maxWait;
-    private readonly PermitLedger[] _ledgers;
+    private readonly PermitLedger[] _declaredLedgers;
+    private readonly ServerQuotaPacer _serverQuota = new();
+    private PermitLedger[] _ledgers;
+    private RateLimitPolicy[] _learnedPolicies = Array.Empty<RateLimitPolicy>();
     private readonly List<MethodStage> _stages = new();
     private readonly UndatedStarts _undated = new();
     private readonly AdmissionPool _admissions = new();
@@ -56,6 +59,8 @@ internal sealed class LocalBudgetStore : BudgetStore
     private int _slotsInUse;
     private int _inFlight;
     private int _waiting;
+    private long _starts;
+    private int _reservations;
     private long _sequence;
     private long _coolDownUntil = long.MinValue;
     private long _refusedUntil = long.MinValue;
@@ -72,13 +77,16 @@ internal sealed class LocalBudgetStore : BudgetStore
         _slotLimit = policy.Slots?.Count ?? int.MaxValue;
         _queueLimit = policy.Slots?.QueueLimit ?? int.MaxValue;
         _maxWait = policy.Slots?.MaxWait;
-        _ledgers = CreateLedgers(policy.RateLimits);
+        _declaredLedgers = CreateLedgers(policy.RateLimits);
+        _ledgers = _declaredLedgers;
         _recordingCap = policy.RecordingDelayCap.Ticks;
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
     }
 
     public override string Kind => "local";
+
+    public override long Starts => Volatile.Read(ref _starts);
 
     private ThrottlingPolicy Policy { get; }
 
@@ -393,10 +401,10 @@ internal sealed class LocalBudgetStore : BudgetStore
         }
 
         bool recorded = IsRecorded(stage);
-        if (recorded || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue)
+        if (recorded || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue || _serverQuota.ResetAt != long.MinValue)
         {
             long now = _clock.Now();
-            if (now < _coolDownUntil || now < _refusedUntil)
+            if (now < _coolDownUntil || now < _refusedUntil || _serverQuota.ReadyAt(_starts, now) > now)
             {
                 return false;
             }
@@ -416,6 +424,7 @@ internal sealed class LocalBudgetStore : BudgetStore
 
         _slotsInUse++;
         _inFlight++;
+        _starts++;
         return true;
     }
 
@@ -434,7 +443,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         long wake = long.MaxValue;
         while (_waiting > 0 && _slotsInUse < _slotLimit)
         {
-            long clientReadyAt = Math.Max(_coolDownUntil, PermitLedger.ReadyAtAll(_ledgers, now, 1));
+            long clientReadyAt = Math.Max(Math.Max(_coolDownUntil, _serverQuota.ReadyAt(_starts, now)), PermitLedger.ReadyAtAll(_ledgers, now, 1));
             if (clientReadyAt > now)
             {
                 wake = Math.Min(wake, clientReadyAt);
@@ -490,6 +499,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         _waiting--;
         _slotsInUse++;
         _inFlight++;
+        _starts++;
         if (now != Unread && admission.EnqueuedAt != Unread)
         {
             _metrics?.Waited(Name, Kind, TimeSpan.FromTicks(now - admission.EnqueuedAt));
@@ -511,18 +521,21 @@ internal sealed class LocalBudgetStore : BudgetStore
     {
         PermitLedger.ReserveOneInEach(stage.Ledgers, now);
         PermitLedger.ReserveOneInEach(_ledgers, now);
+        _reservations++;
     }
 
     private void Unreserve(MethodStage stage, long now)
     {
         PermitLedger.UnreserveOneInEach(stage.Ledgers, now);
         PermitLedger.UnreserveOneInEach(_ledgers, now);
+        _reservations--;
     }
 
     // Under _sync: now, or Unread when nothing the lock is held for needs it. A slots-only client whose waits nobody
     // times never reads the clock: under contention the read (~30 ns) was a fair part of the time the lock is held.
     private long ReadClock()
-        => _hasLedgers || _maxWait is not null || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue || _metrics?.MeasuresWaits == true
+        => _hasLedgers || _maxWait is not null || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue
+            || _serverQuota.ResetAt != long.MinValue || _metrics?.MeasuresWaits == true
             ? _clock.Now()
             : Unread;
 
@@ -536,6 +549,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     {
         PermitLedger.CommitOneInEach(stage.Ledgers, at);
         PermitLedger.CommitOneInEach(_ledgers, at);
+        _reservations--;
     }
 
     // Under _sync.
@@ -626,6 +640,53 @@ internal sealed class LocalBudgetStore : BudgetStore
             }
         }
     }
+
+    public override void ServerSaid(long mark, ServerLimits limits)
+    {
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            bool changed = limits.Requests is { } quota && _serverQuota.Observe(mark, quota, now);
+            changed |= Learn(limits.Policies, now);
+            if (changed && _waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+        }
+    }
+
+    // Under _sync: the server's declared policies that are stricter than every limit of the attributes become limits of
+    // the client's too, until the server declares others; a looser one adds nothing. A new ledger takes the
+    // reservations of the calls under way, so that their commits balance; the server's count paces the starts its
+    // ledger has not seen (ServerQuotaPacer).
+    private bool Learn(List<RateLimitPolicy> declared, long now)
+    {
+        if (declared.Count == 0)
+        {
+            return false;
+        }
+
+        RateLimitPolicy[] stricter = declared.Where(IsStricterThanDeclared).ToArray();
+        if (stricter.Length == _learnedPolicies.Length && stricter.Zip(_learnedPolicies, (a, b) => a.SetsSameLimitsAs(b)).All(same => same))
+        {
+            return false;
+        }
+
+        PermitLedger[] learned = CreateLedgers(stricter);
+        foreach (PermitLedger ledger in learned)
+        {
+            ledger.Reserve(now, _reservations);
+        }
+
+        _learnedPolicies = stricter;
+        _ledgers = _declaredLedgers.Concat(learned).ToArray();
+        _hasLedgers = true;
+        ThrottlingLog.ServerLimitsLearned(_logger, Name, string.Join(", ", stricter.Select(p => p.ToString())));
+        return true;
+    }
+
+    private bool IsStricterThanDeclared(RateLimitPolicy server)
+        => Policy.RateLimits.All(declared => (double)server.Permits / server.Window.Ticks < (double)declared.Permits / declared.Window.Ticks);
 
     public override string ToString() => Policy.ToString();
 

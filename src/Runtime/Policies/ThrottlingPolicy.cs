@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
 
 namespace Throttling;
 
@@ -81,6 +83,13 @@ public sealed class ThrottlingPolicy
     /// <c>ApiException</c> and gRPC's <c>RpcException</c> when the compilation references them); none by default.
     /// </summary>
     public ThrottleDetector<Exception>? ExceptionDetector { get; init; }
+
+    /// <summary>
+    /// Finds the response headers in a call's result or exception when they are not an <see cref="HttpResponseMessage"/>'s,
+    /// so that the server's rate-limit headers are read from them too (the generator adds Refit's <c>IApiResponse</c> and
+    /// <c>ApiException</c> when the compilation references Refit); null returns mean none. None by default.
+    /// </summary>
+    public Func<object, HttpResponseHeaders?>? ResponseHeaders { get; init; }
 
     /// <summary>
     /// The latest, after a call is invoked, that its start is dated (at its response if that comes sooner); zero or more,

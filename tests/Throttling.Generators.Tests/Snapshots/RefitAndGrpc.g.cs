@@ -18,6 +18,7 @@ namespace Weather
                 new global::Throttling.RateLimitPolicy(60, global::System.TimeSpan.FromMinutes(1)),
             },
             ExceptionDetector = IsThrottledException,
+            ResponseHeaders = ReadResponseHeaders,
         };
 
         private readonly global::Weather.IWeatherApi _inner;
@@ -58,6 +59,13 @@ namespace Weather
 
         private static bool IsThrottledResponse(global::Refit.IApiResponse? response, out global::Throttling.RetryAfter retryAfter)
             => global::Throttling.ServerThrottle.IsThrottled(response?.StatusCode, response?.Headers, out retryAfter);
+
+        private static global::System.Net.Http.Headers.HttpResponseHeaders? ReadResponseHeaders(object response) => response switch
+        {
+            global::Refit.IApiResponse api => api.Headers,
+            global::Refit.ApiException api => api.Headers,
+            _ => null,
+        };
 
         private static bool IsThrottledException(global::System.Exception exception, out global::Throttling.RetryAfter retryAfter)
         {

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http;
+using Microsoft.Extensions.Time.Testing;
+using static Throttling.Tests.Times;
+
+namespace Throttling.Tests.ServerSignals;
+
+public class ServerPacingTests
+{
+    [Fact]
+    public async Task A_server_that_has_r_left_gets_at_most_r_more_starts_before_its_reset_counting_those_sent_after_the_answered_call()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10) }, clock);
+        var calls = new ControlledCalls<HttpResponseMessage>(clock);
+        Task<HttpResponseMessage>[] first = Enumerable.Range(0, 3).Select(i => Run(throttle, calls, i)).ToArray();
+
+        // Call 0's answer says 3 remain; calls 1 and 2 were sent after it, so one more may start before the reset.
+        calls.Complete(0, Answer(HttpStatusCode.OK, "\"default\";r=3;t=10"));
+        await first[0];
+        Task<HttpResponseMessage>[] later = Enumerable.Range(3, 3).Select(i => Run(throttle, calls, i)).ToArray();
+        Assert.Equal(4, calls.Started);
+        Assert.Equal(2, throttle.Waiting);
+
+        clock.Advance(S(10) - TimeSpan.FromTicks(1));
+        Assert.Equal(4, calls.Started);
+        clock.Advance(TimeSpan.FromTicks(1));
+        await Eventually.TrueAsync(() => calls.Started == 6, "the reset lets the rest start");
+        Assert.Equal(new[] { Start + S(10), Start + S(10) }, calls.StartTimes.Skip(4));
+    }
+
+    [Fact]
+    public async Task A_server_with_nothing_left_pauses_every_new_start_until_its_reset()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10) }, clock);
+        var calls = new ControlledCalls<HttpResponseMessage>(clock);
+        Task<HttpResponseMessage> answered = Run(throttle, calls, 0);
+        calls.Complete(0, Answer(HttpStatusCode.OK, "\"default\";r=0;t=5"));
+        await answered;
+
+        Task<HttpResponseMessage> next = Run(throttle, calls, 1);
+        clock.Advance(S(5) - TimeSpan.FromTicks(1));
+        Assert.Equal(1, calls.Started);
+        clock.Advance(TimeSpan.FromTicks(1));
+        await Eventually.TrueAsync(() => calls.Started == 2, "the reset ends the pause");
+        Assert.False(next.IsCompleted);
+    }
+
+    [Fact]
+    public async Task An_answer_to_an_earlier_call_does_not_undo_what_the_answer_to_a_later_one_said()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10) }, clock);
+        var calls = new ControlledCalls<HttpResponseMessage>(clock);
+        Task<HttpResponseMessage> early = Run(throttle, calls, 0);
+        Task<HttpResponseMessage> late = Run(throttle, calls, 1);
+
+        calls.Complete(1, Answer(HttpStatusCode.OK, "\"default\";r=0;t=5"));
+        calls.Complete(0, Answer(HttpStatusCode.OK, "\"default\";r=50;t=5"));
+        await Task.WhenAll(early, late);
+        _ = Run(throttle, calls, 2);
+
+        Assert.Equal(2, calls.Started);
+        Assert.Equal(1, throttle.Waiting);
+    }
+
+    [Fact]
+    public async Task Nothing_left_for_longer_than_MaxRetryAfter_fails_the_next_calls_fast()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10) }, clock);
+        var calls = new ControlledCalls<HttpResponseMessage>(clock);
+        Task<HttpResponseMessage> answered = Run(throttle, calls, 0);
+        calls.Complete(0, Answer(HttpStatusCode.OK, "\"daily\";r=0;t=36000"));
+        await answered;
+
+        ThrottlingRejectedException rejected = await Assert.ThrowsAsync<ThrottlingRejectedException>(() => Run(throttle, calls, 1));
+
+        Assert.Equal(RejectionReason.ServerCoolDown, rejected.Reason);
+        Assert.Equal(1, calls.Started);
+    }
+
+    [Fact]
+    public async Task Malformed_headers_change_nothing()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10) }, clock);
+        var calls = new ControlledCalls<HttpResponseMessage>(clock);
+        Task<HttpResponseMessage> answered = Run(throttle, calls, 0);
+        calls.Complete(0, Answer(HttpStatusCode.OK, "\"default\";r=0;t=5,"));
+        await answered;
+
+        _ = Run(throttle, calls, 1);
+
+        Assert.Equal(2, calls.Started);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_server_stricter_than_the_attributes_is_obeyed_when_it_says_so(bool sendsHeaders)
+    {
+        // The attributes promise 100 a second; the server takes 20 per 10 s, and says so (or not).
+        FakeTimeProvider clock = NewClock();
+        var policy = new ThrottlingPolicy("Serp")
+        {
+            Slots = new SlotPolicy(10),
+            RateLimits = new[] { new RateLimitPolicy(100, S(1)) },
+            Backoff = new BackoffPolicy { MaxRetries = 10 },
+        };
+        using var throttle = new ClientThrottle(policy, clock);
+        var server = new FakeRateLimitedServer(clock, permits: 20, S(10), Ms(100), sendsHeaders);
+        Task<HttpResponseMessage>[] calls = Enumerable.Range(0, 60)
+            .Select(_ => throttle.DefaultGate.RunAsync(server, static s => s.Call(), ServerThrottle.HttpResponse))
+            .ToArray();
+
+        await server.RunAsync(throttle, S(120), Ms(50), () => calls.All(c => c.IsCompleted));
+
+        Assert.All(calls, c => Assert.Equal(HttpStatusCode.OK, c.Result.StatusCode));
+        if (sendsHeaders)
+        {
+            Assert.Equal(0, server.Throttled);
+
+            // 60 calls at 20 per 10 s: the last window opens at 20 s.
+            Assert.InRange(server.Arrivals.Max(), S(20), S(22));
+        }
+        else
+        {
+            Assert.True(server.Throttled >= 10, $"without headers the client cannot know: {server.Throttled} 429s");
+        }
+    }
+
+    [Fact]
+    public async Task A_declared_policy_looser_than_the_attributes_never_loosens_them()
+    {
+        FakeTimeProvider clock = NewClock();
+        var policy = new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(5, S(1)) } };
+        using var throttle = new ClientThrottle(policy, clock);
+        var server = new FakeRateLimitedServer(clock, permits: 1000, S(1), Ms(10));
+        Task<HttpResponseMessage>[] calls = Enumerable.Range(0, 20)
+            .Select(_ => throttle.DefaultGate.RunAsync(server, static s => s.Call(), ServerThrottle.HttpResponse))
+            .ToArray();
+
+        await server.RunAsync(throttle, S(10), Ms(10), () => calls.All(c => c.IsCompleted));
+
+        IReadOnlyList<TimeSpan> arrivals = server.Arrivals;
+        Assert.All(arrivals, a => Assert.True(arrivals.Count(b => b >= a && b < a + S(1)) <= 5, $"more than 5 starts in the second from {a}"));
+    }
+
+    private static Task<HttpResponseMessage> Run(ClientThrottle throttle, ControlledCalls<HttpResponseMessage> calls, int id)
+        => throttle.DefaultGate.RunAsync((calls, id), static s => s.calls.Call(s.id), ServerThrottle.HttpResponse);
+
+    private static HttpResponseMessage Answer(HttpStatusCode status, string rateLimit)
+    {
+        var response = new HttpResponseMessage(status);
+        response.Headers.TryAddWithoutValidation("RateLimit", rateLimit);
+        return response;
+    }
+}
