@@ -100,6 +100,9 @@ internal sealed class RedisBudgetStore : BudgetStore
         _renewal = TimeProvider.System.CreateTimer(static s => _ = ((RedisBudgetStore)s!).RenewAsync(), this, budgets.RenewEvery, budgets.RenewEvery);
     }
 
+    // Slots shared through Redis keep their count: the live limit of adaptive slots is not shared yet (see README).
+    public override int SlotLimit => _policy.Slots?.Count ?? int.MaxValue;
+
     public override string Kind => "redis";
 
     /// <summary>Whether calls go to the shared budget now; false during an outage and while recovering from it.</summary>

@@ -12,6 +12,9 @@ internal static class LimitRules
     /// <summary>A queue limit of 0 is meaningful: never wait, fail fast when every slot is busy.</summary>
     public static bool IsValidQueueLimit(int value) => value >= 0;
 
+    /// <summary>An adaptive limit's floor: at least one slot, at most all of them.</summary>
+    public static bool IsValidMinSlots(int value, int count) => value >= 1 && value <= count;
+
     /// <summary>Zero retries is meaningful: honor cool-downs but hand every 429 straight back.</summary>
     public static bool IsValidRetryCount(int value) => value >= 0;
 

@@ -16,7 +16,7 @@ public class SnapshotTests
             public sealed record Results(string[] Links);
             public sealed record Health(bool Up);
 
-            [Slots(22, QueueLimit = 500, MaxWait = "30s")]
+            [Slots(22, QueueLimit = 500, MaxWait = "30s", Adaptive = true, MinSlots = 4)]
             [RateLimit(1000, "1m")]
             [RateLimit(20000, "1d", Kind = RateLimitKind.FixedWindow)]
             [Backoff(MaxRetries = 3, BaseDelay = "2s", MaxDelay = "60s")]

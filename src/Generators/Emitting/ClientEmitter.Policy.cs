@@ -75,6 +75,16 @@ internal static partial class ClientEmitter
             settings.Add("MaxWait = " + TimeSpanLiteral(maxWait));
         }
 
+        if (slots.Adaptive)
+        {
+            settings.Add("Adaptive = true");
+        }
+
+        if (slots.MinSlots != 1)
+        {
+            settings.Add("MinSlots = " + Number(slots.MinSlots));
+        }
+
         return $"new global::Throttling.SlotPolicy({Number(slots.Count)})" + Initializer(settings);
     }
 

@@ -32,4 +32,14 @@ public sealed class SlotsAttribute : Attribute
     /// <see cref="ThrottlingRejectedException"/>. No limit when not set.
     /// </summary>
     public string? MaxWait { get; set; }
+
+    /// <summary>
+    /// Treats <see cref="Count"/> as a ceiling and adapts the live limit between <see cref="MinSlots"/> and it: 429s,
+    /// 503s and timeouts shrink it, sustained success with every slot in use grows it, latency rising above its own
+    /// baseline stops the growth. <c>ClientThrottle.SlotLimit</c> shows the live value. Off by default.
+    /// </summary>
+    public bool Adaptive { get; set; }
+
+    /// <summary>The least an <see cref="Adaptive"/> limit goes down to, and where it starts; from 1 (the default) to <see cref="Count"/>.</summary>
+    public int MinSlots { get; set; } = 1;
 }

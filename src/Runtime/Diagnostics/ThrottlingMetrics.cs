@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics.Metrics;
 
 namespace Throttling;
@@ -38,6 +39,11 @@ internal sealed class ThrottlingMetrics : IDisposable
             () => Observe(clients(), c => c.Waiting),
             unit: "{call}",
             description: "Calls of the client waiting for their turn now.");
+        _meter.CreateObservableGauge(
+            "throttling.client.slot_limit",
+            () => Observe(clients().Where(c => c.Policy.Slots is not null), c => c.SlotLimit),
+            unit: "{call}",
+            description: "Calls of the client that may be in flight now: the slot count, or the live limit of adaptive slots.");
         _waitDuration = _meter.CreateHistogram<double>(
             "throttling.client.wait.duration",
             unit: "s",

@@ -62,6 +62,20 @@ internal abstract class BudgetStore : IDisposable
     /// </summary>
     public virtual long Starts => 0;
 
+    /// <summary>Calls that may be in flight now: the slot count, or the live limit of adaptive slots.</summary>
+    public abstract int SlotLimit { get; }
+
+    /// <summary>Whether the store adapts its slot limit, and so wants <see cref="CallEnded"/>.</summary>
+    public virtual bool IsAdaptive => false;
+
+    /// <summary>
+    /// A call invoked at clock tick <paramref name="sentAt"/> ended so: what an adaptive slot limit learns from. Only
+    /// called when <see cref="IsAdaptive"/>.
+    /// </summary>
+    public virtual void CallEnded(long sentAt, CallOutcome outcome)
+    {
+    }
+
     /// <summary>
     /// The server's answer to the call invoked at <paramref name="mark"/> said what is left of its limits (its rate-limit
     /// headers). A store that cannot share it with the other processes of its budget ignores it: Throttling.Redis does,

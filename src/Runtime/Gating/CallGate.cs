@@ -152,12 +152,15 @@ public sealed partial class CallGate
     // here without a wrapper of their own: a call of a void shape has TResult VoidResult (see ResultOf).
     private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task? attempt, long ticket, long mark, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
+        // An attempt handed in was sent a moment ago; one that answers at once says nothing about the server's load.
+        long sentAt = Client.SentAt;
         if (attempt is null)
         {
             // Awaited apart from Invoked, so that the state machine does not keep Client and Stage across the wait.
             long entered = await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false);
             ticket = Client.Invoked(Stage, entered);
             mark = Client.Starts;
+            sentAt = Client.SentAt;
             attempt = Start(call, state);
         }
 
@@ -166,7 +169,7 @@ public sealed partial class CallGate
         ServerAnswer<TResult> throttled;
         try
         {
-            if (!IsRetried(attempt, mark, 0, detector, out retryAt, out throttled))
+            if (!IsRetried(attempt, mark, sentAt, 0, detector, cancellationToken, out retryAt, out throttled))
             {
                 return ResultOf<TResult>(attempt);
             }
@@ -203,11 +206,12 @@ public sealed partial class CallGate
 
             throttled.Release();
             long mark = Client.Starts;
+            long sentAt = Client.SentAt;
             Task attempt = Start(call, state);
             await Settled(attempt);
             try
             {
-                if (!IsRetried(attempt, mark, retry, detector, out retryAt, out throttled))
+                if (!IsRetried(attempt, mark, sentAt, retry, detector, cancellationToken, out retryAt, out throttled))
                 {
                     return ResultOf<TResult>(attempt);
                 }
@@ -220,9 +224,9 @@ public sealed partial class CallGate
     }
 
     // Whether a completed attempt was throttled and is retried at `retryAt`; otherwise the caller gets it as it is. What
-    // the server said about its limits is read first, throttled or not. Deciding runs here, not in an exception filter,
-    // so that a failure of its own is not swallowed.
-    private bool IsRetried<TResult>(Task attempt, long mark, int retry, ThrottleDetector<TResult>? detector, out long retryAt, out ServerAnswer<TResult> throttled)
+    // the server said about its limits and load is read first, throttled or not. Deciding runs here, not in an exception
+    // filter, so that a failure of its own is not swallowed.
+    private bool IsRetried<TResult>(Task attempt, long mark, long sentAt, int retry, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken, out long retryAt, out ServerAnswer<TResult> throttled)
     {
         retryAt = default;
         throttled = default;
@@ -231,12 +235,16 @@ public sealed partial class CallGate
             // The void shapes' attempts are plain tasks; every other shape's are Task<TResult>.
             if (attempt is not Task<TResult> typed)
             {
+                Client.CallEnded(sentAt, CallOutcome.Succeeded);
                 return false;
             }
 
             TResult result = typed.Result;
             Client.Observe(mark, result);
-            if (detector is null || !detector(result, out RetryAfter retryAfter) || !Client.ShouldRetry(_backoff, retry, retryAfter, out retryAt))
+            RetryAfter retryAfter = default;
+            bool isThrottled = detector is not null && detector(result, out retryAfter);
+            Client.CallEnded(sentAt, isThrottled || LoadSignals.IsOverloaded(result) ? CallOutcome.Overloaded : CallOutcome.Succeeded);
+            if (!isThrottled || !Client.ShouldRetry(_backoff, retry, retryAfter, out retryAt))
             {
                 return false;
             }
@@ -247,7 +255,9 @@ public sealed partial class CallGate
 
         Exception failure = Failure(attempt);
         Client.Observe(mark, failure);
-        if (!Client.IsServerThrottle(failure, out RetryAfter thrown) || !Client.ShouldRetry(_backoff, retry, thrown, out retryAt))
+        bool isThrottle = Client.IsServerThrottle(failure, out RetryAfter thrown);
+        Client.CallEnded(sentAt, isThrottle || LoadSignals.IsOverloaded(failure, cancellationToken) ? CallOutcome.Overloaded : CallOutcome.Unknown);
+        if (!isThrottle || !Client.ShouldRetry(_backoff, retry, thrown, out retryAt))
         {
             return false;
         }

@@ -73,6 +73,12 @@ public sealed class ClientThrottle : IDisposable
     /// <summary>Calls of this process waiting for their turn now.</summary>
     public int Waiting => Store.Waiting;
 
+    /// <summary>
+    /// Calls that may be in flight now: the slot count, or the live limit of <see cref="SlotPolicy.Adaptive"/> slots;
+    /// <see cref="int.MaxValue"/> for a client without slots.
+    /// </summary>
+    public int SlotLimit => Store.SlotLimit;
+
     /// <summary>How long new starts stay paused because the server throttled a call; zero when they are not.</summary>
     public TimeSpan CoolDownRemaining => Store.CoolDownRemaining;
 
@@ -117,6 +123,18 @@ public sealed class ClientThrottle : IDisposable
     internal long Invoked(MethodStage stage, long entered) => Store.Invoked(stage, entered);
 
     internal void Exit(MethodStage stage, long ticket) => Store.Exit(stage, ticket);
+
+    /// <summary>When a call invoked now was sent, for <see cref="CallEnded"/>; <see cref="long.MinValue"/> when nobody adapts to it.</summary>
+    internal long SentAt => Store.IsAdaptive ? _clock.Now() : long.MinValue;
+
+    /// <summary>Tells an adaptive slot limit how a call sent at <paramref name="sentAt"/> ended.</summary>
+    internal void CallEnded(long sentAt, CallOutcome outcome)
+    {
+        if (sentAt != long.MinValue)
+        {
+            Store.CallEnded(sentAt, outcome);
+        }
+    }
 
     /// <summary>The mark to hand to <see cref="Observe{TResult}"/> for a call about to be invoked.</summary>
     internal long Starts => Store.Starts;

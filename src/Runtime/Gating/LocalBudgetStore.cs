@@ -40,7 +40,8 @@ internal sealed class LocalBudgetStore : BudgetStore
 
     private readonly object _sync = new();
     private readonly Clock _clock;
-    private readonly int _slotLimit;
+    private readonly AdaptiveSlotLimit? _adaptive;
+    private int _slotLimit;
     private readonly int _queueLimit;
     private readonly TimeSpan? _maxWait;
     private readonly PermitLedger[] _declaredLedgers;
@@ -74,7 +75,8 @@ internal sealed class LocalBudgetStore : BudgetStore
     {
         Policy = policy;
         _clock = clock;
-        _slotLimit = policy.Slots?.Count ?? int.MaxValue;
+        _adaptive = policy.Slots is { Adaptive: true } adaptive ? new AdaptiveSlotLimit(adaptive.Count, adaptive.MinSlots) : null;
+        _slotLimit = _adaptive?.Current ?? policy.Slots?.Count ?? int.MaxValue;
         _queueLimit = policy.Slots?.QueueLimit ?? int.MaxValue;
         _maxWait = policy.Slots?.MaxWait;
         _declaredLedgers = CreateLedgers(policy.RateLimits);
@@ -87,6 +89,28 @@ internal sealed class LocalBudgetStore : BudgetStore
     public override string Kind => "local";
 
     public override long Starts => Volatile.Read(ref _starts);
+
+    public override int SlotLimit => Volatile.Read(ref _slotLimit);
+
+    public override bool IsAdaptive => _adaptive is not null;
+
+    public override void CallEnded(long sentAt, CallOutcome outcome)
+    {
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            if (_adaptive is null || !_adaptive.OnCallEnded(now, now - sentAt, outcome, saturated: _slotsInUse >= _slotLimit))
+            {
+                return;
+            }
+
+            _slotLimit = _adaptive.Current;
+            if (_waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+        }
+    }
 
     private ThrottlingPolicy Policy { get; }
 

@@ -9,6 +9,7 @@ public sealed class SlotPolicy
 {
     private readonly int _queueLimit = int.MaxValue;
     private readonly TimeSpan? _maxWait;
+    private readonly int _minSlots = 1;
 
     /// <summary>Creates a slot policy.</summary>
     /// <param name="count">Calls that may be in flight at once; at least 1.</param>
@@ -43,10 +44,27 @@ public sealed class SlotPolicy
             : throw new ArgumentOutOfRangeException(nameof(MaxWait), wait, "MaxWait must be positive.");
     }
 
+    /// <summary>
+    /// Whether <see cref="Count"/> is a ceiling that the live limit adapts under, between <see cref="MinSlots"/> and it,
+    /// to what the server can take: losses (429, 503, timeouts) shrink it, success with every slot in use grows it. False by default.
+    /// </summary>
+    public bool Adaptive { get; init; }
+
+    /// <summary>The least an <see cref="Adaptive"/> limit goes down to, and where it starts; from 1 (the default) to <see cref="Count"/>.</summary>
+    public int MinSlots
+    {
+        get => _minSlots;
+        init => _minSlots = LimitRules.IsValidMinSlots(value, Count)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MinSlots), value, $"MinSlots must be from 1 to the slot count ({Count}).");
+    }
+
     /// <inheritdoc />
     public override string ToString()
     {
-        string text = Count.ToString(CultureInfo.InvariantCulture) + " slots";
+        string text = Adaptive
+            ? $"{MinSlots.ToString(CultureInfo.InvariantCulture)}-{Count.ToString(CultureInfo.InvariantCulture)} adaptive slots"
+            : Count.ToString(CultureInfo.InvariantCulture) + " slots";
         if (QueueLimit != int.MaxValue)
         {
             text += ", queue limit " + QueueLimit.ToString(CultureInfo.InvariantCulture);
@@ -56,5 +74,6 @@ public sealed class SlotPolicy
     }
 
     internal bool SetsSameLimitsAs(SlotPolicy? other)
-        => other is not null && Count == other.Count && QueueLimit == other.QueueLimit && MaxWait == other.MaxWait;
+        => other is not null && Count == other.Count && QueueLimit == other.QueueLimit && MaxWait == other.MaxWait
+            && Adaptive == other.Adaptive && MinSlots == other.MinSlots;
 }

@@ -81,6 +81,8 @@ internal static class PolicyOverrides
             {
                 QueueLimit = overrides.QueueLimit ?? compiled.Slots?.QueueLimit ?? int.MaxValue,
                 MaxWait = overrides.MaxWait ?? compiled.Slots?.MaxWait,
+                Adaptive = compiled.Slots?.Adaptive ?? false,
+                MinSlots = Math.Min(compiled.Slots?.MinSlots ?? 1, overrides.Slots ?? compiled.Slots!.Count),
             };
         }
 

@@ -17,7 +17,9 @@ internal static class ThrottlingAttributes
         int count = Int(attribute, 0, "count", problems, LimitRules.IsValidCount, "Slots must be at least 1") ?? 1;
         int queueLimit = NamedInt(attribute, "QueueLimit", problems, LimitRules.IsValidQueueLimit, "QueueLimit must be 0 (never wait) or more") ?? int.MaxValue;
         TimeSpan? maxWait = NamedDuration(attribute, "MaxWait", problems);
-        return problems.Count == before && IsBound(attribute, 1) ? new SlotsValues(count, queueLimit, maxWait) : null;
+        bool adaptive = NamedBool(attribute, "Adaptive");
+        int minSlots = NamedInt(attribute, "MinSlots", problems, m => LimitRules.IsValidMinSlots(m, count), $"MinSlots must be from 1 to the slot count ({count.ToString(CultureInfo.InvariantCulture)})") ?? 1;
+        return problems.Count == before && IsBound(attribute, 1) ? new SlotsValues(count, queueLimit, maxWait, adaptive, minSlots) : null;
     }
 
     public static RateLimitValues? ReadRateLimit(AttributeData attribute, List<AttributeProblem> problems)
@@ -74,6 +76,19 @@ internal static class ThrottlingAttributes
         }
 
         return null;
+    }
+
+    private static bool NamedBool(AttributeData attribute, string name)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is bool value)
+            {
+                return value;
+            }
+        }
+
+        return false;
     }
 
     private static TimeSpan? NamedDuration(AttributeData attribute, string name, List<AttributeProblem> problems)

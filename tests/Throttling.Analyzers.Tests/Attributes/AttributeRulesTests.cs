@@ -39,6 +39,12 @@ public class UseValidThrottlingAttributeValuesTests
 
             [Slots({|THR101:Limits.None|})]
             public interface IOther { }
+
+            [Slots(8, Adaptive = true, MinSlots = {|THR101:9|})]
+            public interface IAdaptive { }
+
+            [Slots(8, Adaptive = true, MinSlots = {|THR101:0|})]
+            public interface IAdaptiveFloor { }
             """);
 
     [Fact]
@@ -48,7 +54,7 @@ public class UseValidThrottlingAttributeValuesTests
 
             public static class Plan { public const int Slots = 22; public const string Window = "1m"; }
 
-            [Slots(Plan.Slots, QueueLimit = 0, MaxWait = "1.5s")]
+            [Slots(Plan.Slots, QueueLimit = 0, MaxWait = "1.5s", Adaptive = true, MinSlots = Plan.Slots)]
             [RateLimit(1000, Plan.Window)]
             [RateLimit(permits: 20000, window: "1d", Kind = RateLimitKind.FixedWindow)]
             [Backoff(MaxRetries = 0, BaseDelay = "500ms", MaxDelay = "1h", MaxRetryAfter = "1d")]

@@ -12,7 +12,7 @@ namespace Search
         /// <summary>The limits declared on <see cref="global::Search.ISerpClient"/>; configuration section <c>Throttling:SerpClient</c> overrides them.</summary>
         public static global::Throttling.ThrottlingPolicy Policy { get; } = new global::Throttling.ThrottlingPolicy("SerpClient")
         {
-            Slots = new global::Throttling.SlotPolicy(22) { QueueLimit = 500, MaxWait = global::System.TimeSpan.FromSeconds(30) },
+            Slots = new global::Throttling.SlotPolicy(22) { QueueLimit = 500, MaxWait = global::System.TimeSpan.FromSeconds(30), Adaptive = true, MinSlots = 4 },
             RateLimits = new[]
             {
                 new global::Throttling.RateLimitPolicy(1000, global::System.TimeSpan.FromMinutes(1)),

@@ -78,6 +78,7 @@ public class MetricsAndLoggingTests
         using var rejections = Collect<long>(meters, "throttling.client.rejections");
         using var active = Collect<int>(meters, "throttling.client.active_calls");
         using var queued = Collect<int>(meters, "throttling.client.queued_calls");
+        using var slotLimit = Collect<int>(meters, "throttling.client.slot_limit");
         using var waits = Collect<double>(meters, "throttling.client.wait.duration");
         var calls = new ControlledCalls<int>(clock);
 
@@ -91,6 +92,8 @@ public class MetricsAndLoggingTests
         Assert.Equal("queue_full", rejection.Tags["throttling.rejection.reason"]);
         Assert.Equal(1, For(active, "Gauged").Last().Value);
         Assert.Equal(1, For(queued, "Gauged").Last().Value);
+        slotLimit.RecordObservableInstruments();
+        Assert.Equal(1, For(slotLimit, "Gauged").Last().Value);
         Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "Rejected");
 
         clock.Advance(S(4));
