@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Diagnostics.Metrics;
+using System.Linq;
 
 namespace Throttling;
 

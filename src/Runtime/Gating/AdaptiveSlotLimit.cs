@@ -23,14 +23,15 @@ namespace Throttling;
 /// Latency only brakes: a round trip whose mean latency is over 1.5 × the baseline stops growth, and ends slow start at
 /// the limit the last good round trip had. The baseline is the lowest round-trip mean, not the lowest sample (one lucky
 /// sample would fool it); rounds at no more load than the one that set it move it up by 1% of the gap, so that a network
-/// that got slower for good is learned again, while the queueing a higher limit causes never becomes the norm. The limit never sheds traffic to measure anything.
+/// that got slower for good is learned again, while the queueing a higher limit causes never becomes the norm. The
+/// limit never sheds traffic to measure anything.
 /// </para>
 /// Not thread-safe: its store serializes every call.
 /// </remarks>
 internal sealed class AdaptiveSlotLimit
 {
-    internal const double LossFactor = 0.8;
-    internal const double LatencyBrake = 1.5;
+    private const double LossFactor = 0.8;
+    private const double LatencyBrake = 1.5;
     private const int LongestPlateau = 32;
 
     private readonly int _ceiling;
@@ -59,9 +60,6 @@ internal sealed class AdaptiveSlotLimit
 
     /// <summary>Calls that may be in flight now.</summary>
     public int Current => (int)_limit;
-
-    /// <summary>The latency baseline, in ticks; <see cref="double.MaxValue"/> before the first round trip.</summary>
-    internal double Baseline => _baseline;
 
     /// <summary>Learns from one call that ended.</summary>
     /// <param name="now">Now, in clock ticks.</param>

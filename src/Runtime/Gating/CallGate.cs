@@ -148,8 +148,9 @@ public sealed partial class CallGate
 
     // Where every shape ends up once a call has to wait, or has not completed at once: the first attempt. Only what
     // that attempt needs lives across its awaits, so a waiting call costs one small task; a retry goes on elsewhere.
-    // `ticket` and `mark` (see ClientThrottle.Starts) belong to `attempt` when one is passed in. Attempts are plain tasks, so that Task<TResult> and Task run
-    // here without a wrapper of their own: a call of a void shape has TResult VoidResult (see ResultOf).
+    // `ticket` and `mark` (see ClientThrottle.Starts) belong to `attempt` when one is passed in. Attempts are plain
+    // tasks, so that Task<TResult> and Task run here without a wrapper of their own: a call of a void shape has TResult
+    // VoidResult (see ResultOf).
     private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task? attempt, long ticket, long mark, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         // An attempt handed in was sent a moment ago; one that answers at once says nothing about the server's load.

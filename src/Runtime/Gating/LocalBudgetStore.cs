@@ -47,7 +47,6 @@ internal sealed class LocalBudgetStore : BudgetStore
     private readonly PermitLedger[] _declaredLedgers;
     private readonly ServerQuotaPacer _serverQuota = new();
     private PermitLedger[] _ledgers;
-    private RateLimitPolicy[] _learnedPolicies = Array.Empty<RateLimitPolicy>();
     private readonly List<MethodStage> _stages = new();
     private readonly UndatedStarts _undated = new();
     private readonly AdmissionPool _admissions = new();
@@ -690,8 +689,10 @@ internal sealed class LocalBudgetStore : BudgetStore
             return false;
         }
 
+        // The learned ledgers are the ones after the declared ledgers.
         RateLimitPolicy[] stricter = declared.Where(IsStricterThanDeclared).ToArray();
-        if (stricter.Length == _learnedPolicies.Length && stricter.Zip(_learnedPolicies, (a, b) => a.SetsSameLimitsAs(b)).All(same => same))
+        RateLimitPolicy[] current = _ledgers.Skip(_declaredLedgers.Length).Select(l => l.Policy).ToArray();
+        if (stricter.Length == current.Length && stricter.Zip(current, (a, b) => a.SetsSameLimitsAs(b)).All(same => same))
         {
             return false;
         }
@@ -702,7 +703,6 @@ internal sealed class LocalBudgetStore : BudgetStore
             ledger.Reserve(now, _reservations);
         }
 
-        _learnedPolicies = stricter;
         _ledgers = _declaredLedgers.Concat(learned).ToArray();
         _hasLedgers = true;
         ThrottlingLog.ServerLimitsLearned(_logger, Name, string.Join(", ", stricter.Select(p => p.ToString())));

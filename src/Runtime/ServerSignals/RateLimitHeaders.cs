@@ -22,6 +22,7 @@ namespace Throttling;
 internal static class RateLimitHeaders
 {
     private static readonly TimeSpan LongestReset = TimeSpan.FromDays(366);
+    private static readonly decimal LongestResetSeconds = (decimal)LongestReset.TotalSeconds;
 
     // Epoch seconds start with ten digits; a delta that large (31 years) would be ignored anyway.
     private const long FirstEpochSecond = 1_000_000_000;
@@ -189,19 +190,7 @@ internal static class RateLimitHeaders
             return;
         }
 
-        long? limit = null;
-        if (fields.TryGetValue(prefix + "limit" + suffix, out string? limitText))
-        {
-            // A limit field that does not read, or is below what remains, makes the whole triple suspect.
-            if (!TryCount(limitText, out long declared) || declared < remaining || declared == 0)
-            {
-                return;
-            }
-
-            limit = declared;
-        }
-
-        if (TryReset(resetText, sent, out TimeSpan reset))
+        if (TryLimit(fields, prefix + "limit" + suffix, remaining, out long? limit) && TryReset(resetText, sent, out TimeSpan reset))
         {
             limits.Add(unit, new ServerQuota(remaining, reset, limit, null));
         }
@@ -218,21 +207,29 @@ internal static class RateLimitHeaders
             return;
         }
 
-        long? limit = null;
-        if (fields.TryGetValue(prefix + "limit", out string? limitText))
-        {
-            if (!TryCount(limitText, out long declared) || declared < remaining || declared == 0)
-            {
-                return;
-            }
-
-            limit = declared;
-        }
-
-        if (TryUntil(resetAt, sent, out TimeSpan reset))
+        if (TryLimit(fields, prefix + "limit", remaining, out long? limit) && TryUntil(resetAt, sent, out TimeSpan reset))
         {
             limits.Add(unit, new ServerQuota(remaining, reset, limit, null));
         }
+    }
+
+    // The limit beside a remaining count, when there is one; false when it does not read, or is below what remains,
+    // which makes the whole set of fields suspect.
+    private static bool TryLimit(Dictionary<string, string> fields, string name, long remaining, out long? limit)
+    {
+        limit = null;
+        if (!fields.TryGetValue(name, out string? text))
+        {
+            return true;
+        }
+
+        if (!TryCount(text, out long declared) || declared < remaining || declared == 0)
+        {
+            return false;
+        }
+
+        limit = declared;
+        return true;
     }
 
     private static bool TryCount(string text, out long count)
@@ -257,8 +254,6 @@ internal static class RateLimitHeaders
 
         return GoDuration.TryParse(text, out reset) && reset <= LongestReset;
     }
-
-    private const decimal LongestResetSeconds = 366m * 24 * 3600;
 
     private static bool TryDelta(long seconds, out TimeSpan delta)
     {
