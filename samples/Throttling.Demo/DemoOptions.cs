@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Throttling.Demo;
 
 /// <summary>The demo's flags.</summary>
-internal sealed record DemoOptions(int Requests, int Slots, int Rate, int LatencyMs, string Output)
+internal sealed record DemoOptions(int Requests, int Slots, int Rate, int LatencyMs, int StricterRate, string Output)
 {
     public const string Help = """
-        Throttling demo: one workload sent three ways to a local API that enforces slots and a rate limit.
+        Throttling demo: one workload sent three ways to a local API that enforces slots and a rate limit, then by the
+        throttled client to a server stricter than its attributes.
 
         Usage: dotnet run --project samples/Throttling.Demo -c Release -- [options]
 
@@ -14,12 +15,15 @@ internal sealed record DemoOptions(int Requests, int Slots, int Rate, int Latenc
           --slots N       concurrent requests the server allows; the throttled client is set to the same (default 20)
           --rate N        requests per second the server allows, as an exact sliding window (default 30)
           --latency MS    how long the server takes per request, in milliseconds (default 200)
+          --stricter N    the stricter server's requests per second (default: two thirds of --rate)
           --out DIR       where the chart goes (default: artifacts/demo)
           --help          this text
 
         The approaches: a naive Task.WhenAll over HttpClient; the same with Microsoft.Extensions.Http.Resilience's
         standard handler; and the Refit client generated from [Slots] [RateLimit]. The server answers 429 with
-        Retry-After beyond either limit. The table compares each to the bound max(N x latency / slots, N / rate).
+        Retry-After beyond either limit, and sends the IETF RateLimit headers, which the generated client reads. The last
+        two runs send the client, still set to --rate, to a server allowing --stricter: silent, then saying so in its
+        headers. The table compares each to the bound max(N x latency / slots, N / the server's rate).
         """;
 
     public static DemoOptions? Parse(string[] args, out string? error)
@@ -49,7 +53,7 @@ internal sealed record DemoOptions(int Requests, int Slots, int Rate, int Latenc
             values[args[i][2..]] = args[++i];
         }
 
-        string[] unknown = values.Keys.Except(new[] { "requests", "slots", "rate", "latency", "out" }).ToArray();
+        string[] unknown = values.Keys.Except(new[] { "requests", "slots", "rate", "latency", "stricter", "out" }).ToArray();
         if (unknown.Length > 0)
         {
             error = $"Unknown option --{unknown[0]}.";
@@ -73,11 +77,13 @@ internal sealed record DemoOptions(int Requests, int Slots, int Rate, int Latenc
             return fallback;
         }
 
+        int rate = Read("rate", 30);
         var options = new DemoOptions(
             Read("requests", 300),
             Read("slots", 20),
-            Read("rate", 30),
+            rate,
             Read("latency", 200),
+            Read("stricter", Math.Max(1, rate * 2 / 3)),
             values.GetValueOrDefault("out") ?? Path.Combine("artifacts", "demo"));
         error = badValue;
         return error is null ? options : null;

@@ -15,4 +15,11 @@ public interface IItemsApi
 {
     [Get("/items/{id}")]
     Task<Item> GetItemAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The same request, answered with its response: the gate reads the server's rate-limit headers on every answer,
+    /// where <see cref="GetItemAsync"/> shows them only on a failure (its <see cref="ApiException"/>).
+    /// </summary>
+    [Get("/items/{id}")]
+    Task<IApiResponse<Item>> GetItemResponseAsync(string id, CancellationToken cancellationToken = default);
 }

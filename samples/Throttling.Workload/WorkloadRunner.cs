@@ -14,10 +14,9 @@ public static class WorkloadRunner
         IApproach approach,
         WorkloadSettings settings,
         IProgress<RunProgress>? progress = null,
-        int? serverRatePerSecond = null,
         CancellationToken cancellationToken = default)
     {
-        await using TestApiServer server = await TestApiServer.StartAsync(settings.ServerOptions(serverRatePerSecond), cancellationToken).ConfigureAwait(false);
+        await using TestApiServer server = await TestApiServer.StartAsync(settings.ServerOptions(), cancellationToken).ConfigureAwait(false);
         ClientResult client = await RunClientAsync(approach, server.BaseAddress, settings, progress, cancellationToken).ConfigureAwait(false);
         return Combine(approach.Name, settings, client, server.Log);
     }

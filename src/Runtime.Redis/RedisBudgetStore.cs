@@ -276,6 +276,44 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
     }
 
+    // What the server said of its request quota binds every process: its count, compared in Redis with the shared
+    // limits' (server.lua). The policies it declares are not learned here; the quota paces by them.
+    public override void ServerSaid(long mark, MethodStage stage, long ticket, ServerLimits limits)
+    {
+        if (limits.Requests is not { } quota)
+        {
+            return;
+        }
+
+        lock (_sync)
+        {
+            if (!_running.TryGetValue(ticket, out RunningCall? call) || !call.InRedis)
+            {
+                return;
+            }
+
+            mark = call.Mark;
+        }
+
+        StageScript script = _stages[stage.Index];
+        _budgets.Track(TellEveryProcessAsync(script, mark, quota));
+    }
+
+    private async Task TellEveryProcessAsync(StageScript script, long mark, ServerQuota quota)
+    {
+        try
+        {
+            await _budgets.RunAsync(
+                RedisScript.Server,
+                script.Keys,
+                [_budgets.Skew, mark, quota.Remaining, quota.Reset.Ticks / 10, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs]).ConfigureAwait(false);
+        }
+        catch (RedisUnavailableException)
+        {
+            // The next answer says it again.
+        }
+    }
+
     public override long CoolDown(TimeSpan duration, RetryAfter retryAfter)
     {
         long until;
@@ -572,9 +610,10 @@ internal sealed class RedisBudgetStore : BudgetStore
             int granted = (int)answer[0];
             long status = (long)answer[1];
             long wait = (long)answer[2];
+            long starts = (long)answer[5];
             for (int i = 0; i < granted; i++)
             {
-                Granted(batch[i], leases[i]);
+                Granted(batch[i], leases[i], starts - granted + i + 1);
             }
 
             switch (status)
@@ -634,12 +673,12 @@ internal sealed class RedisBudgetStore : BudgetStore
             [_budgets.Skew, _leaseMicros, _slots, 1, _capMicros, script.LimitCount, .. script.LimitArgs, .. leases.Select(l => (RedisValue)l)]);
 
     // Redis gave `waiter` its turn; a waiter that left meanwhile (cancelled, MaxWait) gives it straight back.
-    private void Granted(RedisWaiter waiter, string leaseId)
+    private void Granted(RedisWaiter waiter, string leaseId, long mark)
     {
         long ticket;
         lock (_sync)
         {
-            var call = new RunningCall(leaseId, waiter.Stage) { InRedis = true, InvokedAt = _clock.Now() };
+            var call = new RunningCall(leaseId, waiter.Stage) { InRedis = true, InvokedAt = _clock.Now(), Mark = mark };
             if (waiter.Node.List is null)
             {
                 ticket = 0;

@@ -40,6 +40,8 @@ internal sealed class RedisScript
 
     public static RedisScript Replay { get; } = Load("replay");
 
+    public static RedisScript Server { get; } = Load("server");
+
     public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
     {
         try

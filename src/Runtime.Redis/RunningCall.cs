@@ -30,6 +30,9 @@ internal sealed class RunningCall
 
     public long FallbackTicket { get; set; }
 
+    /// <summary>The client's start count, every process's, right after this call's grant: what the server's answer to it counts from.</summary>
+    public long Mark { get; set; }
+
     /// <summary>When the call was invoked, in clock ticks; a start not dated by its response is dated its cap later.</summary>
     public long InvokedAt { get; set; }
 }

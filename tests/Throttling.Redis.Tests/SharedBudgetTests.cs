@@ -153,6 +153,49 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     }
 
     [Fact]
+    public async Task What_the_server_says_is_left_in_one_process_paces_the_other()
+    {
+        // The attributes allow 100 a minute; the server's answer to the first process's call says 1 more until its reset.
+        var policy = new ThrottlingPolicy("Told") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(100, TimeSpan.FromMinutes(1)) } };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+        var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
+        answer.Headers.TryAddWithoutValidation("RateLimit", "\"default\";r=1;t=2");
+        await first.DefaultGate.RunAsync(answer, static a => Task.FromResult(a), ServerThrottle.HttpResponse);
+        await Eventually.TrueAsync(() => Database.HashExists(Keys("Told").CoolDown, "q"), "the server's count reached Redis");
+
+        // One more starts at once, in the other process; the next waits for the reset.
+        var calls = new HeldCalls();
+        Task one = calls.Run(second.DefaultGate, "one");
+        Task two = calls.Run(second.DefaultGate, "two");
+        await Eventually.TrueAsync(() => calls.Started.Count == 1, "the one start the server allows");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(new[] { "one" }, calls.Started);
+
+        await Eventually.TrueAsync(() => calls.Started.Count == 2, "the server's reset lets the next start");
+        calls.Finish("one");
+        calls.Finish("two");
+        await Task.WhenAll(one, two);
+    }
+
+    [Fact]
+    public async Task An_answer_that_agrees_with_the_shared_limits_lifts_the_servers_bound()
+    {
+        // 2 per minute in the attributes, and a bound that allows one start. A server that says 1 is left after it agrees
+        // with the shared window: the bound is lifted.
+        var policy = new ThrottlingPolicy("Agreed") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(2, TimeSpan.FromMinutes(1)) } };
+        ClientThrottle throttle = Registry().GetOrCreate(policy);
+        var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
+        answer.Headers.TryAddWithoutValidation("RateLimit", "\"default\";r=1;t=60");
+        RedisKey cool = Keys("Agreed").CoolDown;
+        await Database.HashSetAsync(cool, new[] { new HashEntry("a", 1), new HashEntry("q", long.MaxValue / 2) });
+
+        await throttle.DefaultGate.RunAsync(answer, static a => Task.FromResult(a), ServerThrottle.HttpResponse);
+
+        await Eventually.TrueAsync(() => !Database.HashExists(cool, "q"), "the agreeing answer lifted the bound");
+    }
+
+    [Fact]
     public async Task A_full_queue_and_MaxWait_reject_with_a_message_naming_the_client()
     {
         var policy = new ThrottlingPolicy("Queued") { Slots = new SlotPolicy(1) { QueueLimit = 1, MaxWait = TimeSpan.FromMilliseconds(300) } };

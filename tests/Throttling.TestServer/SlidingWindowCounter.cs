@@ -4,28 +4,34 @@ namespace Throttling.TestServer;
 internal sealed class SlidingWindowCounter(int permits, TimeSpan window)
 {
     private readonly Queue<TimeSpan> _accepted = new();
+    private TimeSpan _newest = TimeSpan.MinValue;
 
-    /// <summary>Accepts the arrival at <paramref name="now"/>, or says how long until a permit is free.</summary>
-    public bool TryAccept(TimeSpan now, out TimeSpan retryAfter, out int remaining)
+    /// <summary>
+    /// Accepts the arrival at <paramref name="now"/>, or refuses it; either way says what is left, how long until the next
+    /// permit comes back (a refusal's Retry-After) and how long until every permit is back (the reset rate-limit headers
+    /// name, as providers define it).
+    /// </summary>
+    public bool TryAccept(TimeSpan now, out int remaining, out TimeSpan nextPermit, out TimeSpan fullReset)
     {
         lock (_accepted)
         {
             while (_accepted.Count > 0 && _accepted.Peek() + window <= now)
             {
                 _accepted.Dequeue();
+                _newest = _accepted.Count == 0 ? TimeSpan.MinValue : _newest;
             }
 
-            if (_accepted.Count < permits)
+            bool accepted = _accepted.Count < permits;
+            if (accepted)
             {
                 _accepted.Enqueue(now);
-                retryAfter = TimeSpan.Zero;
-                remaining = permits - _accepted.Count;
-                return true;
+                _newest = now;
             }
 
-            retryAfter = _accepted.Peek() + window - now;
-            remaining = 0;
-            return false;
+            remaining = permits - _accepted.Count;
+            nextPermit = _accepted.Peek() + window - now;
+            fullReset = _newest + window - now;
+            return accepted;
         }
     }
 }

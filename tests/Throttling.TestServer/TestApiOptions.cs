@@ -21,8 +21,27 @@ public sealed record TestApiOptions
     /// <summary>How refusals say when to come back.</summary>
     public RetryAfterFormat RetryAfter { get; init; } = RetryAfterFormat.Seconds;
 
-    /// <summary>Whether answers carry the IETF <c>RateLimit</c> and <c>RateLimit-Policy</c> headers.</summary>
-    public bool RateLimitHeaders { get; init; } = true;
+    /// <summary>Which rate-limit headers answers carry, if any.</summary>
+    public RateLimitHeaderFamily RateLimitHeaders { get; init; } = RateLimitHeaderFamily.Ietf;
+}
+
+/// <summary>How a server says what is left of its rate limit.</summary>
+public enum RateLimitHeaderFamily
+{
+    /// <summary>It does not.</summary>
+    None,
+
+    /// <summary>draft-ietf-httpapi-ratelimit-headers: <c>RateLimit-Policy: "default";q=30;w=1</c> and <c>RateLimit: "default";r=4;t=1</c>.</summary>
+    Ietf,
+
+    /// <summary>GitHub's: <c>X-RateLimit-Limit</c>, <c>-Remaining</c> and <c>-Reset</c> in epoch seconds.</summary>
+    XRateLimit,
+
+    /// <summary>OpenAI's: <c>x-ratelimit-{limit,remaining,reset}-requests</c>, the reset like <c>120ms</c> or <c>1m0s</c>.</summary>
+    OpenAi,
+
+    /// <summary>Anthropic's: <c>anthropic-ratelimit-requests-{limit,remaining,reset}</c>, the reset in RFC 3339.</summary>
+    Anthropic,
 }
 
 /// <summary>How a 429 says when to retry.</summary>

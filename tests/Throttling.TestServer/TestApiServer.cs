@@ -68,13 +68,14 @@ public sealed class TestApiServer : IAsyncDisposable
         }
 
         int remaining = 0;
+        TimeSpan reset = TimeSpan.Zero;
         try
         {
-            if (_rate is not null && !_rate.TryAccept(arrived, out TimeSpan retryAfter, out remaining))
+            if (_rate is not null && !_rate.TryAccept(arrived, out remaining, out TimeSpan nextPermit, out reset))
             {
                 Log.Exit();
-                WriteRateLimitHeaders(context, remaining: 0, retryAfter);
-                Refuse(context, StatusCodes.Status429TooManyRequests, retryAfter);
+                WriteRateLimitHeaders(context, remaining, reset);
+                Refuse(context, StatusCodes.Status429TooManyRequests, nextPermit);
                 Log.Record(arrived, StatusCodes.Status429TooManyRequests);
                 return;
             }
@@ -91,7 +92,9 @@ public sealed class TestApiServer : IAsyncDisposable
         // The work is done: the slot is free before the answer leaves, so a client that sends its next request on
         // receiving this answer can never find the slot still taken.
         Log.Exit();
-        WriteRateLimitHeaders(context, remaining, Options.RateWindow);
+
+        // What was left at the arrival, when the server counted the request; the reset counts down from then.
+        WriteRateLimitHeaders(context, remaining, reset - (Log.Now - arrived));
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync($$"""{"id":"{{id}}"}""", context.RequestAborted).ConfigureAwait(false);
         Log.Record(arrived, StatusCodes.Status200OK);
@@ -114,16 +117,44 @@ public sealed class TestApiServer : IAsyncDisposable
         }
     }
 
-    // draft-ietf-httpapi-ratelimit-headers: the policy, and what is left of it.
+    // What is left of the rate limit, and when all of it is back, in the family the options name; each rounds its reset
+    // up to its own precision, never inviting a start before the permits are back.
     private void WriteRateLimitHeaders(HttpContext context, int remaining, TimeSpan reset)
     {
-        if (!Options.RateLimitHeaders || _rate is null)
+        if (_rate is null)
         {
             return;
         }
 
-        string window = ((int)Math.Ceiling(Options.RateWindow.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["RateLimit-Policy"] = $"\"default\";q={Options.RatePermits.ToString(CultureInfo.InvariantCulture)};w={window}";
-        context.Response.Headers["RateLimit"] = $"\"default\";r={remaining.ToString(CultureInfo.InvariantCulture)};t={Math.Max(0, (int)Math.Ceiling(reset.TotalSeconds)).ToString(CultureInfo.InvariantCulture)}";
+        reset = reset < TimeSpan.Zero ? TimeSpan.Zero : reset;
+        string limit = Invariant(Options.RatePermits);
+        string left = Invariant(remaining);
+        IHeaderDictionary headers = context.Response.Headers;
+        switch (Options.RateLimitHeaders)
+        {
+            case RateLimitHeaderFamily.Ietf:
+                headers["RateLimit-Policy"] = $"\"default\";q={limit};w={Invariant(WholeSeconds(Options.RateWindow))}";
+                headers["RateLimit"] = $"\"default\";r={left};t={Invariant(WholeSeconds(reset))}";
+                break;
+            case RateLimitHeaderFamily.XRateLimit:
+                headers["X-RateLimit-Limit"] = limit;
+                headers["X-RateLimit-Remaining"] = left;
+                headers["X-RateLimit-Reset"] = Invariant(WholeSeconds(DateTimeOffset.UtcNow + reset - DateTimeOffset.UnixEpoch));
+                break;
+            case RateLimitHeaderFamily.OpenAi:
+                headers["x-ratelimit-limit-requests"] = limit;
+                headers["x-ratelimit-remaining-requests"] = left;
+                headers["x-ratelimit-reset-requests"] = $"{Invariant((long)Math.Ceiling(reset.TotalMilliseconds))}ms";
+                break;
+            case RateLimitHeaderFamily.Anthropic:
+                headers["anthropic-ratelimit-requests-limit"] = limit;
+                headers["anthropic-ratelimit-requests-remaining"] = left;
+                headers["anthropic-ratelimit-requests-reset"] = (DateTimeOffset.UtcNow + reset).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+                break;
+        }
     }
+
+    private static long WholeSeconds(TimeSpan duration) => (long)Math.Ceiling(duration.TotalSeconds);
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -6,7 +6,9 @@ namespace Throttling.Workload.Approaches;
 
 /// <summary>
 /// The Refit client behind its generated <c>ThrottledItemsApi</c>, registered with <c>AddThrottled</c>, its limits set from
-/// configuration to the plan the server enforces. The application code is the same naive fan-out.
+/// configuration to the plan the attributes declare (the server's, unless a run makes the server stricter). It asks for
+/// each response, so that the gate reads the server's rate-limit headers on every answer. The application code is the
+/// same naive fan-out.
 /// </summary>
 /// <param name="name">The approach's name in results.</param>
 /// <param name="addServices">Registers what a variant adds, such as <c>AddThrottlingRedis</c>; nothing by default.</param>
@@ -40,10 +42,10 @@ public sealed class GeneratedThrottledClient(string name = "Throttling (generate
         {
             try
             {
-                await api.GetItemAsync(id, cancellationToken).ConfigureAwait(false);
-                return true;
+                using IApiResponse<Item> response = await api.GetItemResponseAsync(id, cancellationToken).ConfigureAwait(false);
+                return response.IsSuccessStatusCode;
             }
-            catch (Exception exception) when (exception is ApiException or HttpRequestException or ThrottlingRejectedException)
+            catch (Exception exception) when (exception is HttpRequestException or ThrottlingRejectedException)
             {
                 return false;
             }

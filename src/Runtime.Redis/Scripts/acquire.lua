@@ -3,27 +3,42 @@
 -- KEYS: 1 slots (lease id -> deadline), 2 cool-down hash, then two per limit (see limits.lua).
 -- ARGV: 1 skew, 2 lease (µs), 3 slot count (0: none), 4 permits per call, 5 recording cap (µs), 6 limit count,
 --       then per limit: kind, permits, window (µs), scope ("c" client, "m" method); then one lease id per call.
--- Returns {granted, status, wait (µs; -1 unknown), now, asked (µs)}: the first `granted` calls have their turn; status
--- says why the next has not: 1 none (all granted); 0 the client cannot start (slots, a client limit); 2 only this
+-- Returns {granted, status, wait (µs; -1 unknown), now, asked (µs), starts}: the first `granted` calls have their turn;
+-- status says why the next has not: 1 none (all granted); 0 the client cannot start (slots, a client limit); 2 only this
 -- method's limits are used up; 3 the server refused every call until later, having asked to wait `asked`; 4 the client
--- cools down after a 429.
+-- cools down after a 429; 5 the server said it has no more until its reset (server.lua). `starts` counts the client's
+-- starts ever, the granted ones included: the mark of the i-th granted call (from 1) is starts - granted + i.
+-- The cool-down hash also holds n, that count, and a and q: no start beyond the a-th before q (server.lua).
 local now = now_us(ARGV[1])
 local lease, slots, permits, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local count = tonumber(ARGV[6])
 local first_id = 7 + count * 4
 
-local cool = redis.call('HMGET', KEYS[2], 'c', 'r', 'f')
+local cool = redis.call('HMGET', KEYS[2], 'c', 'r', 'f', 'n', 'a', 'q')
+local starts = tonumber(cool[4] or '0')
 local refused = tonumber(cool[2] or '0')
-if refused > now then return {0, 3, refused - now, now, tonumber(cool[3] or '0')} end
+if refused > now then return {0, 3, refused - now, now, tonumber(cool[3] or '0'), starts} end
 local cooling = tonumber(cool[1] or '0')
-if cooling > now then return {0, 4, cooling - now, now, 0} end
+if cooling > now then return {0, 4, cooling - now, now, 0, starts} end
+local allowed, quota_reset = tonumber(cool[5] or '0'), tonumber(cool[6] or '0')
 if slots > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 
 local granted = 0
+
+-- The count outlives every call's mark: it expires a day after the client's last start.
+local function answer(status, wait)
+  if granted > 0 then
+    redis.call('HSET', KEYS[2], 'n', starts)
+    if redis.call('PTTL', KEYS[2]) < 86400000 then redis.call('PEXPIRE', KEYS[2], 86400000) end
+  end
+  return {granted, status, wait, now, 0, starts}
+end
+
 for a = first_id, #ARGV do
+  if quota_reset > now and starts >= allowed then return answer(5, quota_reset - now) end
   if slots > 0 and redis.call('ZCARD', KEYS[1]) >= slots then
     local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-    return {granted, 0, math.max(1, tonumber(oldest[2]) - now), now, 0}
+    return answer(0, math.max(1, tonumber(oldest[2]) - now))
   end
 
   local client_wait, method_wait = 0, 0
@@ -40,8 +55,8 @@ for a = first_id, #ARGV do
       elseif method_wait ~= -1 and (wait == -1 or wait > method_wait) then method_wait = wait end
     end
   end
-  if client_wait ~= 0 then return {granted, 0, client_wait, now, 0} end
-  if method_wait ~= 0 then return {granted, 2, method_wait, now, 0} end
+  if client_wait ~= 0 then return answer(0, client_wait) end
+  if method_wait ~= 0 then return answer(2, method_wait) end
 
   local lease_id = ARGV[a]
   if slots > 0 then
@@ -56,5 +71,6 @@ for a = first_id, #ARGV do
     else bucket_take(data, now, limit, window, permits) end
   end
   granted = granted + 1
+  starts = starts + 1
 end
-return {granted, 1, 0, now, 0}
+return answer(1, 0)

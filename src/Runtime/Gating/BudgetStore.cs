@@ -77,11 +77,10 @@ internal abstract class BudgetStore : IDisposable
     }
 
     /// <summary>
-    /// The server's answer to the call invoked at <paramref name="mark"/> said what is left of its limits (its rate-limit
-    /// headers). A store that cannot share it with the other processes of its budget ignores it: Throttling.Redis does,
-    /// for now.
+    /// The server's answer to the call invoked at <paramref name="mark"/> with <paramref name="ticket"/> said what is left
+    /// of its limits (its rate-limit headers). Called before the call's <see cref="Exit"/>.
     /// </summary>
-    public virtual void ServerSaid(long mark, ServerLimits limits)
+    public virtual void ServerSaid(long mark, MethodStage stage, long ticket, ServerLimits limits)
     {
     }
 

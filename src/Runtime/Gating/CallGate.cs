@@ -55,7 +55,7 @@ public sealed partial class CallGate
         Task<TResult> attempt = Start(call, state);
         if (attempt.Status == TaskStatus.RanToCompletion && !IsThrottled(detector, attempt.Result, out Exception? detectorFailure))
         {
-            Client.Observe(mark, attempt.Result);
+            Client.Observe(mark, Stage, started, attempt.Result);
             Client.Exit(Stage, started);
             return detectorFailure is null ? attempt : Task.FromException<TResult>(detectorFailure);
         }
@@ -112,7 +112,7 @@ public sealed partial class CallGate
             TResult result = attempt.Result;
             if (!IsThrottled(detector, result, out Exception? detectorFailure))
             {
-                Client.Observe(mark, result);
+                Client.Observe(mark, Stage, started, result);
                 Client.Exit(Stage, started);
                 return detectorFailure is null ? new ValueTask<TResult>(result) : new ValueTask<TResult>(Task.FromException<TResult>(detectorFailure));
             }
@@ -170,7 +170,7 @@ public sealed partial class CallGate
         ServerAnswer<TResult> throttled;
         try
         {
-            if (!IsRetried(attempt, mark, sentAt, 0, detector, cancellationToken, out retryAt, out throttled))
+            if (!IsRetried(attempt, ticket, mark, sentAt, 0, detector, cancellationToken, out retryAt, out throttled))
             {
                 return ResultOf<TResult>(attempt);
             }
@@ -212,7 +212,7 @@ public sealed partial class CallGate
             await Settled(attempt);
             try
             {
-                if (!IsRetried(attempt, mark, sentAt, retry, detector, cancellationToken, out retryAt, out throttled))
+                if (!IsRetried(attempt, ticket, mark, sentAt, retry, detector, cancellationToken, out retryAt, out throttled))
                 {
                     return ResultOf<TResult>(attempt);
                 }
@@ -227,7 +227,7 @@ public sealed partial class CallGate
     // Whether a completed attempt was throttled and is retried at `retryAt`; otherwise the caller gets it as it is. What
     // the server said about its limits and load is read first, throttled or not. Deciding runs here, not in an exception
     // filter, so that a failure of its own is not swallowed.
-    private bool IsRetried<TResult>(Task attempt, long mark, long sentAt, int retry, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken, out long retryAt, out ServerAnswer<TResult> throttled)
+    private bool IsRetried<TResult>(Task attempt, long ticket, long mark, long sentAt, int retry, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken, out long retryAt, out ServerAnswer<TResult> throttled)
     {
         retryAt = default;
         throttled = default;
@@ -241,7 +241,7 @@ public sealed partial class CallGate
             }
 
             TResult result = typed.Result;
-            Client.Observe(mark, result);
+            Client.Observe(mark, Stage, ticket, result);
             RetryAfter retryAfter = default;
             bool isThrottled = detector is not null && detector(result, out retryAfter);
             Client.CallEnded(sentAt, isThrottled || LoadSignals.IsOverloaded(result) ? CallOutcome.Overloaded : CallOutcome.Succeeded);
@@ -255,7 +255,7 @@ public sealed partial class CallGate
         }
 
         Exception failure = Failure(attempt);
-        Client.Observe(mark, failure);
+        Client.Observe(mark, Stage, ticket, failure);
         bool isThrottle = Client.IsServerThrottle(failure, out RetryAfter thrown);
         Client.CallEnded(sentAt, isThrottle || LoadSignals.IsOverloaded(failure, cancellationToken) ? CallOutcome.Overloaded : CallOutcome.Unknown);
         if (!isThrottle || !Client.ShouldRetry(_backoff, retry, thrown, out retryAt))

@@ -141,10 +141,10 @@ public sealed class ClientThrottle : IDisposable
 
     /// <summary>
     /// Reads what the server said about its limits in a call's result (or exception), the call invoked at
-    /// <paramref name="mark"/>: the store paces the calls that follow by it. A server that has nothing left for longer than
+    /// <paramref name="mark"/> with <paramref name="ticket"/>: the store paces the calls that follow by it. A server that has nothing left for longer than
     /// MaxRetryAfter gets no calls until then, as a Retry-After that long would.
     /// </summary>
-    internal void Observe<TResult>(long mark, TResult response)
+    internal void Observe<TResult>(long mark, MethodStage stage, long ticket, TResult response)
     {
         // A value-type result carries no headers; the JIT drops this whole body for one.
         if (response is null || typeof(TResult).IsValueType)
@@ -158,7 +158,7 @@ public sealed class ClientThrottle : IDisposable
             return;
         }
 
-        Store.ServerSaid(mark, limits);
+        Store.ServerSaid(mark, stage, ticket, limits);
         if (limits.Requests is { Remaining: 0 } exhausted && exhausted.Reset > Policy.Backoff.MaxRetryAfter)
         {
             ThrottlingLog.RetryAfterTooLong(_logger, Name, exhausted.Reset, Policy.Backoff.MaxRetryAfter);

@@ -17,27 +17,30 @@ internal sealed class UndatedStarts
     public bool IsEmpty => _head == _tail;
 
     /// <summary>When the oldest undated start reaches its cap; <see cref="long.MaxValue"/> when none is undated.</summary>
-    public long NextDue => IsEmpty ? long.MaxValue : _entries[Index(_head)].DueAt;
+    public long NextDue => IsEmpty ? long.MaxValue : _entries[Index(_head)].Start.DueAt;
 
-    /// <summary>Registers a start invoked now that must be dated by <paramref name="dueAt"/>; returns its ticket.</summary>
-    public long Add(long dueAt, MethodStage stage)
+    /// <summary>
+    /// Registers a start invoked at <paramref name="invokedAt"/> that must be dated by <paramref name="dueAt"/>, when the
+    /// quickest answer yet had taken <paramref name="quickestAnswer"/>; returns its ticket.
+    /// </summary>
+    public long Add(long invokedAt, long dueAt, long quickestAnswer, MethodStage stage)
     {
         if (_tail - _head == _entries.Length)
         {
             Grow();
         }
 
-        _entries[Index(_tail)] = new Entry { DueAt = dueAt, Stage = stage };
+        _entries[Index(_tail)] = new Entry { Start = new UndatedStart(invokedAt, dueAt, quickestAnswer), Stage = stage };
         return _tail++;
     }
 
     /// <summary>
-    /// Takes the start of <paramref name="ticket"/> out, returning the latest date it may have; false when its cap dated it
-    /// already (<see cref="TryTakeDue"/> took it).
+    /// Takes the start of <paramref name="ticket"/> out; false when its cap dated it already (<see cref="TryTakeDue"/> took
+    /// it).
     /// </summary>
-    public bool TryTake(long ticket, out long dueAt)
+    public bool TryTake(long ticket, out UndatedStart start)
     {
-        dueAt = 0;
+        start = default;
         if (ticket < _head || ticket >= _tail)
         {
             return false;
@@ -49,7 +52,7 @@ internal sealed class UndatedStarts
             return false;
         }
 
-        dueAt = entry.DueAt;
+        start = entry.Start;
         entry.Stage = null;
         SkipTaken();
         return true;
@@ -60,14 +63,14 @@ internal sealed class UndatedStarts
     {
         stage = null!;
         dueAt = 0;
-        if (IsEmpty || _entries[Index(_head)].DueAt > now)
+        if (IsEmpty || _entries[Index(_head)].Start.DueAt > now)
         {
             return false;
         }
 
         ref Entry entry = ref _entries[Index(_head)];
         stage = entry.Stage!;
-        dueAt = entry.DueAt;
+        dueAt = entry.Start.DueAt;
         entry.Stage = null;
         SkipTaken();
         return true;
@@ -97,9 +100,17 @@ internal sealed class UndatedStarts
 
     private struct Entry
     {
-        public long DueAt;
+        public UndatedStart Start;
 
         // Null once the start is dated.
         public MethodStage? Stage;
     }
 }
+
+/// <summary>A call's start waiting to be dated.</summary>
+/// <param name="InvokedAt">When the call was invoked, in clock ticks.</param>
+/// <param name="DueAt">The latest date it may have: its invocation plus the recording cap.</param>
+/// <param name="QuickestAnswer">
+/// How long the quickest answer yet had taken when it was invoked; <see cref="long.MaxValue"/> when none had come.
+/// </param>
+internal readonly record struct UndatedStart(long InvokedAt, long DueAt, long QuickestAnswer);

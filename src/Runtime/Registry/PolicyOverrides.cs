@@ -109,6 +109,7 @@ internal static class PolicyOverrides
             Backoff = backoff,
             Methods = compiled.Methods,
             ExceptionDetector = compiled.ExceptionDetector,
+            ResponseHeaders = compiled.ResponseHeaders,
             RecordingDelayCap = overrides.RecordingDelayCap ?? compiled.RecordingDelayCap,
         };
     }

@@ -1,3 +1,5 @@
+using System;
+
 namespace Throttling;
 
 /// <summary>
@@ -6,30 +8,56 @@ namespace Throttling;
 /// neither the calls sent after it nor (for all we know) those sent with it. A server that says nothing is left pauses
 /// new starts until its reset. Not thread-safe: its store serializes every call.
 /// </summary>
+/// <remarks>
+/// Until the reset, what the pacer allows only ever tightens. Calls sent together reach the server in any order: the
+/// answer to the last one sent may have been counted first and say more remain than there are. Of the answers, the
+/// tightest is the one the server counted last, whose count takes in all the others; so the pacer keeps the tightest
+/// bound any answer gives, and the latest reset any names.
+/// </remarks>
 internal sealed class ServerQuotaPacer
 {
-    // The start count at the invocation of the call whose response binds (see BudgetStore.Starts).
-    private long _mark = long.MinValue;
     private long _startsAllowed = long.MaxValue;
 
     /// <summary>When the quota that binds resets; <see cref="long.MinValue"/> when none does.</summary>
     public long ResetAt { get; private set; } = long.MinValue;
 
-    /// <summary>Takes what a response said about the quota, unless an answer to a later call said it already.</summary>
+    /// <summary>Takes what a response said about the quota where it binds tighter than what the pacer holds.</summary>
     /// <param name="mark">The start count right after the answered call was admitted.</param>
     /// <param name="quota">The tightest request quota of the response.</param>
     /// <param name="now">Now, in clock ticks.</param>
-    /// <returns>Whether the quota now binds.</returns>
+    /// <returns>Whether what the pacer allows changed.</returns>
     public bool Observe(long mark, ServerQuota quota, long now)
     {
-        if (mark < _mark && ResetAt > now)
+        if (ResetAt <= now)
+        {
+            Forget();
+        }
+
+        long allowed = mark + quota.Remaining;
+        long resetAt = Clock.Later(now, quota.Reset.Ticks);
+        if (allowed >= _startsAllowed && resetAt <= ResetAt)
         {
             return false;
         }
 
-        _mark = mark;
-        _startsAllowed = mark + quota.Remaining;
-        ResetAt = Clock.Later(now, quota.Reset.Ticks);
+        _startsAllowed = Math.Min(_startsAllowed, allowed);
+        ResetAt = Math.Max(ResetAt, resetAt);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes an answer that leaves the client no fewer starts than its own limits do: the server agrees with the client's
+    /// count, so a quota that bound no longer does.
+    /// </summary>
+    /// <returns>Whether a quota stopped binding.</returns>
+    public bool Release()
+    {
+        if (ResetAt == long.MinValue)
+        {
+            return false;
+        }
+
+        Forget();
         return true;
     }
 
@@ -51,7 +79,6 @@ internal sealed class ServerQuotaPacer
 
     private void Forget()
     {
-        _mark = long.MinValue;
         _startsAllowed = long.MaxValue;
         ResetAt = long.MinValue;
     }

@@ -71,6 +71,24 @@ public class RegistryAndConfigurationTests
     }
 
     [Fact]
+    public void Configuration_keeps_what_the_generator_compiled_in_besides_the_limits()
+    {
+        ThrottleDetector<Exception> detector = static (Exception _, out RetryAfter retryAfter) =>
+        {
+            retryAfter = default;
+            return false;
+        };
+        Func<object, System.Net.Http.Headers.HttpResponseHeaders?> headers = static _ => null;
+        var compiled = new ThrottlingPolicy("RefitClient") { Slots = new SlotPolicy(4), ExceptionDetector = detector, ResponseHeaders = headers };
+
+        ClientThrottle throttle = ThrottleFrom(new Dictionary<string, string?> { ["Throttling:RefitClient:Slots"] = "8" }, compiled);
+
+        Assert.Equal(8, throttle.Policy.Slots!.Count);
+        Assert.Same(detector, throttle.Policy.ExceptionDetector);
+        Assert.Same(headers, throttle.Policy.ResponseHeaders);
+    }
+
+    [Fact]
     public void A_client_without_configuration_keeps_its_attributes()
     {
         ClientThrottle throttle = ThrottleFrom(new Dictionary<string, string?> { ["Throttling:OtherClient:Slots"] = "3" });
@@ -110,10 +128,10 @@ public class RegistryAndConfigurationTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    private static ClientThrottle ThrottleFrom(Dictionary<string, string?> settings)
+    private static ClientThrottle ThrottleFrom(Dictionary<string, string?> settings, ThrottlingPolicy? compiled = null)
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         ServiceProvider services = new ServiceCollection().AddThrottling(configuration).BuildServiceProvider();
-        return services.GetRequiredService<ThrottlingRegistry>().GetOrCreate(Serp);
+        return services.GetRequiredService<ThrottlingRegistry>().GetOrCreate(compiled ?? Serp);
     }
 }

@@ -131,6 +131,84 @@ public class ServerPacingTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_start_the_server_counted_is_dated_at_its_invocation_and_its_rounded_reset_does_not_pause_a_client_that_agrees(bool sendsHeaders)
+    {
+        // Limits that match the server's, and calls that take half the window. The first answer has nothing quicker to
+        // compare with, so A is dated at its response, 0.5 s. B is sent at 0.5 s and answered as quickly: counted, it is
+        // dated at its invocation plus a fiftieth of the window; otherwise at its response, 1 s. C waits for A's permit,
+        // D for B's. The server's "r=0;t=1" read at B's response, a second later than B's permit, must not hold D either.
+        FakeTimeProvider clock = NewClock();
+        var policy = new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(2, S(1)) } };
+        using var throttle = new ClientThrottle(policy, clock);
+        var server = new FakeRateLimitedServer(clock, permits: 2, S(1), Ms(500), sendsHeaders);
+        Task<HttpResponseMessage> first = throttle.DefaultGate.RunAsync(server, static s => s.Call(), ServerThrottle.HttpResponse);
+        await server.RunAsync(throttle, S(1), Ms(10), () => first.IsCompleted);
+        Task<HttpResponseMessage>[] calls = Enumerable.Range(0, 3)
+            .Select(_ => throttle.DefaultGate.RunAsync(server, static s => s.Call(), ServerThrottle.HttpResponse))
+            .ToArray();
+
+        await server.RunAsync(throttle, S(5), Ms(10), () => calls.All(c => c.IsCompleted));
+
+        Assert.All(calls.Append(first), c => Assert.Equal(HttpStatusCode.OK, c.Result.StatusCode));
+        Assert.Equal(0, server.Throttled);
+        Assert.Equal(new[] { S(0), Ms(500), Ms(1500) }, server.Arrivals.Take(3));
+        Assert.Equal(sendsHeaders ? Ms(1520) : S(2), server.Arrivals[3]);
+    }
+
+    [Fact]
+    public async Task A_counted_start_whose_answer_took_longer_than_the_quickest_is_dated_that_much_later()
+    {
+        // B's answer takes 700 ms where A's took 300: B may have waited 400 ms before the server counted it (a new
+        // connection, a handshake), so it is dated at 0.3 + 0.4 + 0.02 s, and C, waiting for B's permit, starts a second
+        // after that.
+        FakeTimeProvider clock = NewClock();
+        var policy = new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(1, S(1)) } };
+        using var throttle = new ClientThrottle(policy, clock);
+        var calls = new ControlledCalls<HttpResponseMessage>(clock);
+        Task<HttpResponseMessage> a = Run(throttle, calls, 0);
+        clock.Advance(Ms(300));
+        calls.Complete(0, Answer(HttpStatusCode.OK, "\"default\";r=0;t=1"));
+        await a;
+
+        clock.Advance(S(1));
+        Task<HttpResponseMessage> b = Run(throttle, calls, 1);
+        Task<HttpResponseMessage> c = Run(throttle, calls, 2);
+        clock.Advance(Ms(700));
+        calls.Complete(1, Answer(HttpStatusCode.OK, "\"default\";r=0;t=1"));
+        await b;
+
+        clock.Advance(Ms(1420) - Ms(700) - TimeSpan.FromTicks(1));
+        Assert.Equal(2, calls.Started);
+        clock.Advance(TimeSpan.FromTicks(1));
+        await Eventually.TrueAsync(() => calls.Started == 3, "C starts when B's permit, dated at 1.3 + 0.4 + 0.02 s, leaves the window");
+        Assert.Equal(Start + Ms(1300) + Ms(1420), calls.StartTimes[2]);
+        GC.KeepAlive(c);
+    }
+
+    [Fact]
+    public async Task A_server_that_leaves_fewer_starts_than_the_clients_own_limits_paces_it_to_its_reset()
+    {
+        // Others use the account: the server's first answer says 1 left where the client's own limit leaves 8.
+        FakeTimeProvider clock = NewClock();
+        var policy = new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(10, S(10)) } };
+        using var throttle = new ClientThrottle(policy, clock);
+        var calls = new ControlledCalls<HttpResponseMessage>(clock);
+        Task<HttpResponseMessage>[] first = Enumerable.Range(0, 2).Select(i => Run(throttle, calls, i)).ToArray();
+        calls.Complete(0, Answer(HttpStatusCode.OK, "\"default\";r=2;t=5"));
+        await first[0];
+
+        Task<HttpResponseMessage>[] later = Enumerable.Range(2, 3).Select(i => Run(throttle, calls, i)).ToArray();
+
+        // r=2 counted from call 0: call 1 and one more.
+        Assert.Equal(3, calls.Started);
+        clock.Advance(S(5));
+        await Eventually.TrueAsync(() => calls.Started == 5, "the server's reset lets the rest start");
+        Assert.Equal(Start + S(5), calls.StartTimes[3]);
+    }
+
     [Fact]
     public async Task A_declared_policy_looser_than_the_attributes_never_loosens_them()
     {
