@@ -6,7 +6,8 @@ using Throttling.TestServer;
 using Throttling.Workload;
 using Throttling.Workload.Approaches;
 
-// The load benchmark: four approaches at three sizes against the local API. The server runs in this process and each
+// The load benchmark: four approaches at three sizes against the local API, two of them against a stricter server, and
+// the generated client on a Redis budget. The server runs in this process and each
 // client in a child process of its own, so that "client CPU per request" is the client's alone.
 IApproach[] approaches = { new NaiveFanOut(), new StandardResilienceHandler(), new PollyPipeline(), new GeneratedThrottledClient() };
 
@@ -51,8 +52,32 @@ foreach (int size in sizes)
     }
 }
 
+// A server stricter than the plan the clients are configured with (half its rate): silent, then saying so in its
+// RateLimit headers. Polly's pipeline cannot read them; the generated client does.
+int stricterSize = sizes.Contains(10_000) ? 10_000 : sizes.Max();
+table.AppendLine();
+table.AppendLine(CultureInfo.InvariantCulture, $"A server at {Rate / 2}/s, half the {Rate}/s the clients are set to, {stricterSize:N0} requests; the bound is the server's:");
+table.AppendLine();
+table.AppendLine("| server's headers | approach | completed | failed | 429s | retries sent | makespan | bound | makespan / bound |");
+table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+foreach (RateLimitHeaderFamily headers in new[] { RateLimitHeaderFamily.None, RateLimitHeaderFamily.Ietf })
+{
+    var stricter = new WorkloadSettings(stricterSize, Slots, Rate, latencyPerCall) { ServerRatePerSecond = Rate / 2, Headers = headers };
+    foreach (IApproach approach in approaches.Where(a => a is PollyPipeline or GeneratedThrottledClient))
+    {
+        await using TestApiServer server = await TestApiServer.StartAsync(stricter.ServerOptions());
+        ClientResult client = await RunChildAsync(approach, server.BaseAddress, stricter);
+        RunResult result = WorkloadRunner.Combine(approach.Name, stricter, client, server.Log);
+        string line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {(headers == RateLimitHeaderFamily.None ? "none" : "RateLimit")} | {result.Approach} | {result.Completed:N0} | {result.Failed:N0} | {result.TooManyRequests:N0} | {result.Retries:N0} | {result.Makespan.TotalSeconds:0.00} s | {stricter.Bound.TotalSeconds:0.00} s | {result.MakespanOverBound:0.00}{(result.Failed > 0 ? " (incomplete)" : string.Empty)} |");
+        table.AppendLine(line);
+        Console.WriteLine(line);
+    }
+}
+
 // One budget in Redis, shared by 1, 2 and 4 client processes, beside the in-process rows above.
-int redisSize = sizes.Contains(10_000) ? 10_000 : sizes.Max();
+int redisSize = stricterSize;
 await using (LocalRedisServer redis = await LocalRedisServer.StartAsync())
 {
     table.AppendLine();

@@ -61,6 +61,8 @@ internal sealed class RedisBudgetStore : BudgetStore
     // Under overload every refused call would log a warning; one report per interval says the same.
     private readonly RejectionLogGate _rejectionLogs = new(TimeSpan.FromSeconds(10).Ticks);
     private readonly int _slots;
+    private readonly AdaptiveSlotLimit? _adaptive;
+    private int _slotLimit;
     private readonly int _queueLimit;
     private readonly long _leaseMicros;
     private readonly long _capMicros;
@@ -86,6 +88,8 @@ internal sealed class RedisBudgetStore : BudgetStore
         _logger = logger;
         _keys = new ClientKeys(budgets.Options.KeyPrefix, policy.Name, scope);
         _slots = policy.Slots?.Count ?? 0;
+        _adaptive = policy.Slots is { Adaptive: true } adaptive ? new AdaptiveSlotLimit(adaptive.Count, adaptive.MinSlots) : null;
+        _slotLimit = _adaptive?.Current ?? policy.Slots?.Count ?? int.MaxValue;
         _queueLimit = policy.Slots?.QueueLimit ?? int.MaxValue;
         _leaseMicros = budgets.Options.SlotLease.Ticks / 10;
         _capMicros = policy.RecordingDelayCap.Ticks / 10;
@@ -100,8 +104,29 @@ internal sealed class RedisBudgetStore : BudgetStore
         _renewal = TimeProvider.System.CreateTimer(static s => _ = ((RedisBudgetStore)s!).RenewAsync(), this, budgets.RenewEvery, budgets.RenewEvery);
     }
 
-    // Slots shared through Redis keep their count: the live limit of adaptive slots is not shared yet (see README).
-    public override int SlotLimit => _policy.Slots?.Count ?? int.MaxValue;
+    public override int SlotLimit => Volatile.Read(ref _slotLimit);
+
+    public override bool IsAdaptive => _adaptive is not null;
+
+    // Adaptive slots keep one live limit for every process (acquire.lua's `l`): each process moves it by what its own
+    // calls say, and follows it where another moved it (see AdaptiveSlotLimit.Follow). Demand beyond the limit, which
+    // is what "the slots in use are full" means across processes, shows here as callers waiting in this process.
+    public override void CallEnded(long sentAt, CallOutcome outcome)
+    {
+        int limit;
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            if (_adaptive is null || !_adaptive.OnCallEnded(now, now - sentAt, outcome, saturated: _queue.Count > 0))
+            {
+                return;
+            }
+
+            limit = _slotLimit = _adaptive.Current;
+        }
+
+        _budgets.Track(ShareSlotLimitAsync(limit));
+    }
 
     public override string Kind => "redis";
 
@@ -270,14 +295,15 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
 
         StageScript script = _stages[stage.Index];
-        if (call.InRedis && (_slots > 0 || script.HasSlidingWindow))
+        if (call.InRedis && (_slots > 0 || script.HasSlidingWindow || call.Told is not null))
         {
-            _budgets.Track(ReleaseAsync(script, call.LeaseId));
+            _budgets.Track(ReleaseAsync(script, call.LeaseId, call));
         }
     }
 
-    // What the server said of its request quota binds every process: its count, compared in Redis with the shared
-    // limits' (server.lua). The policies it declares are not learned here; the quota paces by them.
+    // What the server said of its request quota binds every process: its release, which follows at once, carries it to
+    // Redis, where it is compared with the shared limits (server_said in limits.lua). The policies it declares are not
+    // learned here; the quota paces by them.
     public override void ServerSaid(long mark, MethodStage stage, long ticket, ServerLimits limits)
     {
         if (limits.Requests is not { } quota)
@@ -287,30 +313,10 @@ internal sealed class RedisBudgetStore : BudgetStore
 
         lock (_sync)
         {
-            if (!_running.TryGetValue(ticket, out RunningCall? call) || !call.InRedis)
+            if (_running.TryGetValue(ticket, out RunningCall? call) && call.InRedis)
             {
-                return;
+                call.Told = quota;
             }
-
-            mark = call.Mark;
-        }
-
-        StageScript script = _stages[stage.Index];
-        _budgets.Track(TellEveryProcessAsync(script, mark, quota));
-    }
-
-    private async Task TellEveryProcessAsync(StageScript script, long mark, ServerQuota quota)
-    {
-        try
-        {
-            await _budgets.RunAsync(
-                RedisScript.Server,
-                script.Keys,
-                [_budgets.Skew, mark, quota.Remaining, quota.Reset.Ticks / 10, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs]).ConfigureAwait(false);
-        }
-        catch (RedisUnavailableException)
-        {
-            // The next answer says it again.
         }
     }
 
@@ -611,10 +617,13 @@ internal sealed class RedisBudgetStore : BudgetStore
             long status = (long)answer[1];
             long wait = (long)answer[2];
             long starts = (long)answer[5];
+            long left = (long)answer[7];
             for (int i = 0; i < granted; i++)
             {
-                Granted(batch[i], leases[i], starts - granted + i + 1);
+                Granted(batch[i], leases[i], starts - granted + i + 1, left < 0 ? -1 : left + granted - i - 1);
             }
+
+            FollowSharedSlotLimit((int)answer[6]);
 
             switch (status)
             {
@@ -664,21 +673,60 @@ internal sealed class RedisBudgetStore : BudgetStore
         return batch;
     }
 
+    private void FollowSharedSlotLimit(int shared)
+    {
+        if (_adaptive is null)
+        {
+            return;
+        }
+
+        lock (_sync)
+        {
+            if (shared == 0)
+            {
+                // No process has said yet: this one's limit is the first word.
+                _budgets.Track(ShareSlotLimitAsync(_slotLimit));
+            }
+            else if (_adaptive.Follow(_clock.Now(), shared))
+            {
+                // A higher limit may admit the waiter just refused: the pump looks again at once.
+                bool rose = _adaptive.Current > _slotLimit;
+                _slotLimit = _adaptive.Current;
+                if (rose)
+                {
+                    SignalLocked();
+                }
+            }
+        }
+    }
+
+    private async Task ShareSlotLimitAsync(int limit)
+    {
+        try
+        {
+            await _budgets.RunAsync(RedisScript.SlotLimit, [_keys.CoolDown], [limit, _keys.Freed.ToString()]).ConfigureAwait(false);
+        }
+        catch (RedisUnavailableException)
+        {
+            // The next change says it again.
+        }
+    }
+
     private string NewLeaseId() => _budgets.ProcessId + ":" + Interlocked.Increment(ref _nextTicket).ToString(CultureInfo.InvariantCulture);
 
     private Task<RedisResult> AcquireAsync(StageScript script, string[] leases)
         => _budgets.RunAsync(
             RedisScript.Acquire,
             script.Keys,
-            [_budgets.Skew, _leaseMicros, _slots, 1, _capMicros, script.LimitCount, .. script.LimitArgs, .. leases.Select(l => (RedisValue)l)]);
+            [_budgets.Skew, _leaseMicros, _adaptive is null ? _slots : SlotLimit, 1, _capMicros, script.LimitCount, .. script.LimitArgs, .. leases.Select(l => (RedisValue)l)]);
 
     // Redis gave `waiter` its turn; a waiter that left meanwhile (cancelled, MaxWait) gives it straight back.
-    private void Granted(RedisWaiter waiter, string leaseId, long mark)
+    private void Granted(RedisWaiter waiter, string leaseId, long mark, long ownLeft)
     {
         long ticket;
         lock (_sync)
         {
-            var call = new RunningCall(leaseId, waiter.Stage) { InRedis = true, InvokedAt = _clock.Now(), Mark = mark };
+            var call = new RunningCall(leaseId, waiter.Stage) { InRedis = true, InvokedAt = _clock.Now(), Mark = mark, OwnLeft = ownLeft };
             if (waiter.Node.List is null)
             {
                 ticket = 0;
@@ -705,14 +753,18 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
     }
 
-    private async Task ReleaseAsync(StageScript script, string leaseId)
+    // `call`, when given, may carry what the server's answer to it said (ServerSaid).
+    private async Task ReleaseAsync(StageScript script, string leaseId, RunningCall? call = null)
     {
+        RedisValue[] arguments = [_budgets.Skew, leaseId, 1, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs];
+        if (call?.Told is { } quota)
+        {
+            arguments = [.. arguments, call.Mark, quota.Remaining, quota.Reset.Ticks / 10, call.OwnLeft];
+        }
+
         try
         {
-            await _budgets.RunAsync(
-                RedisScript.Release,
-                script.Keys,
-                [_budgets.Skew, leaseId, 1, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs]).ConfigureAwait(false);
+            await _budgets.RunAsync(RedisScript.Release, script.Keys, arguments).ConfigureAwait(false);
         }
         catch (RedisUnavailableException)
         {

@@ -40,7 +40,7 @@ internal sealed class RedisScript
 
     public static RedisScript Replay { get; } = Load("replay");
 
-    public static RedisScript Server { get; } = Load("server");
+    public static RedisScript SlotLimit { get; } = Load("slotlimit");
 
     public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
     {

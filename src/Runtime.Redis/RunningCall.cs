@@ -33,6 +33,12 @@ internal sealed class RunningCall
     /// <summary>The client's start count, every process's, right after this call's grant: what the server's answer to it counts from.</summary>
     public long Mark { get; set; }
 
+    /// <summary>What the client's limits left once the call was granted, every process's starts counted; -1 for no limit.</summary>
+    public long OwnLeft { get; set; }
+
+    /// <summary>What the server's answer to the call said of its request quota; its release passes it on.</summary>
+    public ServerQuota? Told { get; set; }
+
     /// <summary>When the call was invoked, in clock ticks; a start not dated by its response is dated its cap later.</summary>
     public long InvokedAt { get; set; }
 }

@@ -96,11 +96,14 @@ public sealed class MultiProcessTests : IAsyncLifetime
             Assert.Equal(0, await worker.ExitCodeAsync());
         }
 
+        // Every worker busy at the kill noticed it; one that had little left may finish on its local share before the
+        // shared budget is back, but the others return to it.
         foreach (WorkerProcess worker in busy)
         {
             Assert.Contains("redis unavailable", worker.Lines);
-            Assert.Contains("redis recovered", worker.Lines);
         }
+
+        Assert.Contains(busy, w => w.Lines.Contains("redis recovered"));
 
         Assert.Equal(4 * perWorker, server.Log.Succeeded);
         // The local shares start from each process's own recent starts, and a process returns to the shared budget

@@ -196,6 +196,38 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     }
 
     [Fact]
+    public async Task Adaptive_slots_keep_one_live_limit_for_every_process()
+    {
+        var policy = new ThrottlingPolicy("Adaptive") { Slots = new SlotPolicy(10) { Adaptive = true, MinSlots = 1 } };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+        var calls = new HeldCalls();
+
+        // In the first process: x runs alone at the limit of 1 while y waits; x answering with its slot full doubles it.
+        Task x = calls.Run(first.DefaultGate, "x");
+        Task y = calls.Run(first.DefaultGate, "y");
+        await Eventually.TrueAsync(() => calls.Started.Count == 1, "x runs alone");
+        calls.Finish("x");
+        await x;
+        await Eventually.TrueAsync(() => first.SlotLimit == 2 && calls.Started.Count == 2, "the limit doubled and y runs");
+        await Eventually.TrueAsync(() => (int)Database.HashGet(Keys("Adaptive").CoolDown, "l") == 2, "the live limit reached Redis");
+
+        // The second process, at 1 of its own, follows: z1 runs beside y, z2 waits for the shared second slot.
+        Task z1 = calls.Run(second.DefaultGate, "z1");
+        Task z2 = calls.Run(second.DefaultGate, "z2");
+        await Eventually.TrueAsync(() => calls.Started.Contains("z1"), "z1 runs beside y");
+        Assert.Equal(2, second.SlotLimit);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.DoesNotContain("z2", calls.Started);
+
+        calls.Finish("y");
+        await Eventually.TrueAsync(() => calls.Started.Contains("z2"), "y's slot goes to z2");
+        calls.Finish("z1");
+        calls.Finish("z2");
+        await Task.WhenAll(y, z1, z2);
+    }
+
+    [Fact]
     public async Task A_full_queue_and_MaxWait_reject_with_a_message_naming_the_client()
     {
         var policy = new ThrottlingPolicy("Queued") { Slots = new SlotPolicy(1) { QueueLimit = 1, MaxWait = TimeSpan.FromMilliseconds(300) } };

@@ -92,3 +92,56 @@ local function bucket_take(key, now, limit, window, permits)
   redis.call('HSET', key, 't', tokens - permits, 'a', now)
   redis.call('PEXPIRE', key, math.ceil(window / 1000) + 1000)
 end
+
+-- The starts the client's own limits leave at `now`: the least any of them leaves (math.huge for none). The limits are
+-- described from ARGV[first], `count` of them, with their keys from KEYS[3]; only the client's (scope "c") count.
+local function own_left(now, count, first)
+  local own = math.huge
+  for i = 0, count - 1 do
+    local kind, limit, window, scope = ARGV[first + i * 4], tonumber(ARGV[first + 1 + i * 4]), tonumber(ARGV[first + 2 + i * 4]), ARGV[first + 3 + i * 4]
+    if scope == 'c' then
+      local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
+      local left
+      if kind == 's' then left = limit - sliding_used(data, aux, now, window)
+      elseif kind == 'f' then left = limit - fixed_counts(data, math.floor(now / window))
+      else left = math.floor(bucket_tokens(data, now, limit, window)) end
+      if left < own then own = left end
+    end
+  end
+  return own
+end
+
+-- The server's answer to a call said `remaining` of its requests are left until `reset` (µs): where that leaves the
+-- client fewer starts than its own limits do (others use the account, or the server is stricter), no more than
+-- `remaining` calls after that call's start start before the reset, in every process (acquire.lua, status 5). Until the
+-- reset what is allowed only tightens: calls sent together reach the server in any order, and the tightest answer is
+-- the one it counted last. Where the server leaves no fewer, the client's exact windows pace it, and a bound set earlier
+-- is lifted (waking the waiters on `channel`). `mark` is the call's place in the count of starts acquire.lua keeps in
+-- the cool-down hash; `own` what the client's limits left once it was granted (acquire.lua's answer).
+local function server_said(cool_key, now, mark, remaining, reset, own, channel)
+  local cool = redis.call('HMGET', cool_key, 'a', 'q', 'n')
+  local starts = tonumber(cool[3] or '0')
+
+  -- The calls started since the answered one may or may not be in the server's count (they reach it in any order):
+  -- only when even counting them all its `remaining` falls short of what the client's limits left is it surely
+  -- stricter. Compared with the limits now instead, the permits that returned since would make every answer at a
+  -- window's turn look strict.
+  local quota_reset = tonumber(cool[2] or '0')
+  if remaining + (starts - mark) >= own then
+    if quota_reset > 0 then
+      redis.call('HDEL', cool_key, 'a', 'q')
+      redis.call('PUBLISH', channel, '1')
+    end
+    return
+  end
+
+  local allowed, until_us = mark + remaining, now + reset
+  if quota_reset > now then
+    allowed = math.min(allowed, tonumber(cool[1]))
+    until_us = math.max(until_us, quota_reset)
+  end
+  redis.call('HSET', cool_key, 'a', allowed, 'q', until_us)
+  local ttl = redis.call('PTTL', cool_key)
+  local want = math.ceil((until_us - now) / 1000) + 1000
+  if ttl >= 0 and ttl < want then redis.call('PEXPIRE', cool_key, want) end
+end

@@ -1,6 +1,8 @@
--- Ends a call: frees its slot and dates its start at its response (now), unless its recording cap came first.
+-- Ends a call: frees its slot and dates its start at its response (now), unless its recording cap came first; and
+-- passes on what the server's answer to it said of its request quota, when it said something (see server_said).
 -- KEYS: as acquire.lua. ARGV: 1 skew, 2 lease id, 3 permits, 4 channel woken when something freed, 5 limit count,
--- then per limit: kind, permits, window (µs), scope.
+-- then per limit: kind, permits, window (µs), scope; then, when the server said it, the call's mark, the requests
+-- remaining, the reset (µs) and what the client's limits left once the call was granted (-1: unlimited).
 local now = now_us(ARGV[1])
 local freed = redis.call('ZREM', KEYS[1], ARGV[2])
 local member = ARGV[2] .. ':' .. ARGV[3]
@@ -15,4 +17,9 @@ for i = 0, tonumber(ARGV[5]) - 1 do
   end
 end
 if freed > 0 then redis.call('PUBLISH', ARGV[4], '1') end
+local told = 6 + tonumber(ARGV[5]) * 4
+if #ARGV >= told + 3 then
+  local own = tonumber(ARGV[told + 3])
+  server_said(KEYS[2], now, tonumber(ARGV[told]), tonumber(ARGV[told + 1]), tonumber(ARGV[told + 2]), own < 0 and math.huge or own, ARGV[4])
+end
 return freed

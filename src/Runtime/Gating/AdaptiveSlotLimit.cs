@@ -83,6 +83,33 @@ internal sealed class AdaptiveSlotLimit
         return Current != before;
     }
 
+    /// <summary>
+    /// Takes the limit the processes of a shared budget keep together, which another process moved. A lower one is
+    /// another process's answer to an overload this one shares: it ends slow start, and stands for this process's own
+    /// decrease for a round trip.
+    /// </summary>
+    /// <param name="now">Now, in clock ticks.</param>
+    /// <param name="shared">The shared limit.</param>
+    /// <returns>Whether the limit changed.</returns>
+    public bool Follow(long now, int shared)
+    {
+        int limit = Math.Max(_floor, Math.Min(_ceiling, shared));
+        if (limit == Current)
+        {
+            return false;
+        }
+
+        if (limit < Current)
+        {
+            _slowStart = false;
+            _noDecreaseUntil = _baseline == double.MaxValue ? now : now + (long)_baseline;
+        }
+
+        _limit = limit;
+        StartRound();
+        return true;
+    }
+
     private void OnLoss(long now)
     {
         if (now < _noDecreaseUntil)

@@ -69,6 +69,9 @@ internal sealed class LocalBudgetStore : BudgetStore
 
     // The quickest a counted answer came, rising slowly to forget a lucky one (see DateCounted).
     private long _quickestAnswer = long.MaxValue;
+
+    // Whether an answer has carried the server's count: from then on each start notes what the client's limits left.
+    private bool _heardCount;
     private int _reservations;
     private long _sequence;
     private long _coolDownUntil = long.MinValue;
@@ -575,7 +578,8 @@ internal sealed class LocalBudgetStore : BudgetStore
     private bool IsRecorded(MethodStage stage) => stage.Ledgers.Length != 0 || _ledgers.Length != 0;
 
     // Under _sync: the call is invoked now, so its start must be dated by now + cap.
-    private long AwaitDating(MethodStage stage, long now) => _undated.Add(now, Clock.Later(now, _recordingCap), _quickestAnswer, stage);
+    private long AwaitDating(MethodStage stage, long now)
+        => _undated.Add(now, Clock.Later(now, _recordingCap), _quickestAnswer, _heardCount ? OwnLeft(now) : int.MaxValue, stage);
 
     private void Commit(MethodStage stage, long at)
     {
@@ -678,12 +682,21 @@ internal sealed class LocalBudgetStore : BudgetStore
         lock (_sync)
         {
             long now = _clock.Now();
+            UndatedStart start = default;
+
             // Learned first, so that a new ledger takes this call's reservation too and counts in the comparison.
             bool changed = Learn(limits.Policies, now);
             if (limits.Requests is { } quota)
             {
-                changed |= ServerIsStricter(mark, quota, now) ? _serverQuota.Observe(mark, quota, now) : _serverQuota.Release();
-                DateCounted(stage, ticket, now);
+                _heardCount = true;
+                bool undated = ticket >= 0 && _undated.TryTake(ticket, out start);
+                changed |= ServerIsStricter(mark, quota, undated ? start.OwnLeft : int.MaxValue, now)
+                    ? _serverQuota.Observe(mark, quota, now)
+                    : _serverQuota.Release();
+                if (undated)
+                {
+                    DateCounted(stage, start, now);
+                }
             }
 
             if (changed && _waiting > 0 && !_disposed)
@@ -698,13 +711,8 @@ internal sealed class LocalBudgetStore : BudgetStore
     // was sent (where it waited before the server counted it: a new connection, a TLS handshake, a pool's queue); a
     // fiftieth of its shortest window more leaves room for the network's jitter, at a cost of 2% of each limit. The
     // first answers, with nothing quicker to compare with, date their starts at the response.
-    private void DateCounted(MethodStage stage, long ticket, long now)
+    private void DateCounted(MethodStage stage, UndatedStart start, long now)
     {
-        if (ticket < 0 || !_undated.TryTake(ticket, out UndatedStart start))
-        {
-            return;
-        }
-
         long took = now - start.InvokedAt;
         _quickestAnswer = took <= _quickestAnswer ? took : _quickestAnswer + ((took - _quickestAnswer) / 32);
         long at = Math.Min(now, start.DueAt);
@@ -730,18 +738,27 @@ internal sealed class LocalBudgetStore : BudgetStore
         return window;
     }
 
-    // Under _sync: whether the server leaves the client fewer starts than its own limits do. Where they agree, the
-    // client's exact window paces it better than the server's reset, which headers round to whole seconds.
-    private bool ServerIsStricter(long mark, ServerQuota quota, long now)
+    // Under _sync: whether the server leaves the client fewer starts than its own limits do, comparing the server's count
+    // of the answered call with what the client's limits left once it was admitted (OwnLeft). The calls started since
+    // may or may not be in the server's count (they reach it in any order), so the server is surely stricter only when
+    // even counting them all its `r` falls short. Compared with the limits now instead, the permits that returned since
+    // the server counted would make every answer at a window's turn look strict. Where they agree, the client's exact
+    // window paces it better than the server's reset, which headers round to whole seconds.
+    private bool ServerIsStricter(long mark, ServerQuota quota, int ownLeftAtStart, long now)
+        => ownLeftAtStart == int.MaxValue
+            ? quota.Remaining < OwnLeft(now)
+            : quota.Remaining + (_starts - mark) < ownLeftAtStart;
+
+    // Under _sync: the starts the client's own limits leave now.
+    private int OwnLeft(long now)
     {
-        long serverLeft = mark + quota.Remaining - _starts;
-        long ownLeft = long.MaxValue;
+        int left = int.MaxValue;
         foreach (PermitLedger ledger in _ledgers)
         {
-            ownLeft = Math.Min(ownLeft, ledger.Available(now));
+            left = Math.Min(left, ledger.Available(now));
         }
 
-        return serverLeft < ownLeft;
+        return left;
     }
 
     // Under _sync: the server's declared policies that are stricter than every limit of the attributes become limits of

@@ -20,17 +20,17 @@ internal sealed class UndatedStarts
     public long NextDue => IsEmpty ? long.MaxValue : _entries[Index(_head)].Start.DueAt;
 
     /// <summary>
-    /// Registers a start invoked at <paramref name="invokedAt"/> that must be dated by <paramref name="dueAt"/>, when the
-    /// quickest answer yet had taken <paramref name="quickestAnswer"/>; returns its ticket.
+    /// Registers a start invoked at <paramref name="invokedAt"/> that must be dated by <paramref name="dueAt"/>, with what
+    /// the store knew then (see <see cref="UndatedStart"/>); returns its ticket.
     /// </summary>
-    public long Add(long invokedAt, long dueAt, long quickestAnswer, MethodStage stage)
+    public long Add(long invokedAt, long dueAt, long quickestAnswer, int ownLeft, MethodStage stage)
     {
         if (_tail - _head == _entries.Length)
         {
             Grow();
         }
 
-        _entries[Index(_tail)] = new Entry { Start = new UndatedStart(invokedAt, dueAt, quickestAnswer), Stage = stage };
+        _entries[Index(_tail)] = new Entry { Start = new UndatedStart(invokedAt, dueAt, quickestAnswer, ownLeft), Stage = stage };
         return _tail++;
     }
 
@@ -113,4 +113,8 @@ internal sealed class UndatedStarts
 /// <param name="QuickestAnswer">
 /// How long the quickest answer yet had taken when it was invoked; <see cref="long.MaxValue"/> when none had come.
 /// </param>
-internal readonly record struct UndatedStart(long InvokedAt, long DueAt, long QuickestAnswer);
+/// <param name="OwnLeft">
+/// The starts the client's limits left once it was admitted, to compare with the server's count of it;
+/// <see cref="int.MaxValue"/> when the client had heard no count yet.
+/// </param>
+internal readonly record struct UndatedStart(long InvokedAt, long DueAt, long QuickestAnswer, int OwnLeft);

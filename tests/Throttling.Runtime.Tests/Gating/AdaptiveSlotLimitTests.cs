@@ -93,4 +93,33 @@ public class AdaptiveSlotLimitTests
 
         Assert.Equal(2, limit.Current);
     }
+
+    [Fact]
+    public void A_shared_limit_another_process_lowered_is_followed_and_stands_for_this_ones_decrease_for_a_round_trip()
+    {
+        var limit = new AdaptiveSlotLimit(ceiling: 40, floor: 1);
+        long now = 0;
+        while (limit.Current < 16)
+        {
+            limit.OnCallEnded(now += 100, 1000, CallOutcome.Succeeded, saturated: true);
+        }
+
+        Assert.True(limit.Follow(now, 10));
+        Assert.Equal(10, limit.Current);
+
+        // The same overload, seen here within the round trip: already answered by the other process's decrease.
+        limit.OnCallEnded(now + 10, 1000, CallOutcome.Overloaded, saturated: true);
+        Assert.Equal(10, limit.Current);
+
+        // Slow start is over: a full round trip at 10 grows it by about one, not to 20.
+        for (int i = 1; i <= 10; i++)
+        {
+            limit.OnCallEnded(now + 2000 + i, 1000, CallOutcome.Succeeded, saturated: true);
+        }
+
+        Assert.Equal(10, limit.Current);
+        Assert.False(limit.Follow(now, 10));
+        Assert.True(limit.Follow(now, 99));
+        Assert.Equal(40, limit.Current);
+    }
 }
