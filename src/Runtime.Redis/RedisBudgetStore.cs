@@ -302,8 +302,9 @@ internal sealed class RedisBudgetStore : BudgetStore
     }
 
     // What the server said of its request quota binds every process: its release, which follows at once, carries it to
-    // Redis, where it is compared with the shared limits (server_said in limits.lua). The policies it declares are not
-    // learned here; the quota paces by them.
+    // Redis, where it is compared with the shared limits (server_said in limits.lua). The call's mark there is its place
+    // in every process's starts (RunningCall.Mark), not `mark`, which counts this process's. The policies the server
+    // declares are not learned here; the quota paces by them.
     public override void ServerSaid(long mark, MethodStage stage, long ticket, ServerLimits limits)
     {
         if (limits.Requests is not { } quota)

@@ -140,9 +140,10 @@ public sealed class ClientThrottle : IDisposable
     internal long Starts => Store.Starts;
 
     /// <summary>
-    /// Reads what the server said about its limits in a call's result (or exception), the call invoked at
-    /// <paramref name="mark"/> with <paramref name="ticket"/>: the store paces the calls that follow by it. A server that has nothing left for longer than
-    /// MaxRetryAfter gets no calls until then, as a Retry-After that long would.
+    /// Reads what the server said about its limits in a call's result (or exception), the call of
+    /// <paramref name="stage"/> invoked at <paramref name="mark"/> with <paramref name="ticket"/>: the store dates its
+    /// start and paces the calls that follow by it. A server that has nothing left for longer than MaxRetryAfter gets no
+    /// calls until then, as a Retry-After that long would.
     /// </summary>
     internal void Observe<TResult>(long mark, MethodStage stage, long ticket, TResult response)
     {

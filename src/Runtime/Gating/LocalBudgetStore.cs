@@ -30,8 +30,9 @@ namespace Throttling;
 /// <para>
 /// A response that carries the server's count (its rate-limit headers) says the start reached it: that start is dated
 /// at its invocation plus the time its answer took beyond the quickest one, plus a fiftieth of its shortest window, so a
-/// client that reads headers runs at about 98% of its limits whatever its calls' length. The server's count then paces the client only where it leaves fewer starts than the
-/// client's own limits (<see cref="ServerQuotaPacer"/>): others share the account, or the server is stricter.
+/// client that reads headers runs at about 98% of its limits whatever its calls' length. The server's count then paces
+/// the client only where it leaves fewer starts than the client's own limits (<see cref="ServerQuotaPacer"/>): others
+/// share the account, or the server is stricter.
 /// </para>
 /// <para>
 /// A server that asks for a wait beyond <see cref="BackoffPolicy.MaxRetryAfter"/> fails that call with its answer, and
