@@ -91,6 +91,20 @@ await using (LocalRedisServer redis = await LocalRedisServer.StartAsync())
         table.AppendLine(line);
         Console.WriteLine(line);
     }
+
+    // Two processes against the stricter server: what one process hears binds the other.
+    table.AppendLine();
+    table.AppendLine(CultureInfo.InvariantCulture, $"The same budget in 2 processes against the server at {Rate / 2}/s:");
+    table.AppendLine();
+    table.AppendLine("| server's headers " + RedisRows.Header);
+    table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (RateLimitHeaderFamily headers in new[] { RateLimitHeaderFamily.None, RateLimitHeaderFamily.Ietf })
+    {
+        var stricter = new WorkloadSettings(redisSize, Slots, Rate, latencyPerCall) { ServerRatePerSecond = Rate / 2, Headers = headers };
+        string line = (headers == RateLimitHeaderFamily.None ? "| none " : "| RateLimit ") + await RedisRows.RowAsync(redis.Endpoint, 2, stricter);
+        table.AppendLine(line);
+        Console.WriteLine(line);
+    }
 }
 
 string output = Path.GetFullPath(Path.Combine("artifacts", "load-benchmark.md"));

@@ -61,6 +61,11 @@ internal sealed class RedisBudgetStore : BudgetStore
     // Under overload every refused call would log a warning; one report per interval says the same.
     private readonly RejectionLogGate _rejectionLogs = new(TimeSpan.FromSeconds(10).Ticks);
     private readonly int _slots;
+
+    // The policies the server declared that are stricter than the attributes: shared limits of every process, which
+    // each learns from the client's hash (`p`, see acquire.lua) or from its own answers.
+    private RateLimitPolicy[] _learned = [];
+    private string _learnedText = string.Empty;
     private readonly AdaptiveSlotLimit? _adaptive;
     private int _slotLimit;
     private readonly int _queueLimit;
@@ -183,10 +188,8 @@ internal sealed class RedisBudgetStore : BudgetStore
     {
         lock (_sync)
         {
-            var stage = new MethodStage([], _stages.Count);
-            (RedisKey[] keys, RedisValue[] args) = _keys.ForStage(methodKey, _policy.RateLimits, limits);
-            bool sliding = _policy.RateLimits.Concat(limits).Any(l => l.Kind == RateLimitKind.SlidingWindow);
-            var script = new StageScript(stage, limits, keys, args, sliding);
+            StageScript script = CreateScript(new MethodStage([], _stages.Count), methodKey, limits);
+            MethodStage stage = script.Stage;
             _stages.Add(script);
             if (_fallback is not null)
             {
@@ -195,6 +198,15 @@ internal sealed class RedisBudgetStore : BudgetStore
 
             return stage;
         }
+    }
+
+    // Under _sync.
+    private StageScript CreateScript(MethodStage stage, string methodKey, IReadOnlyList<RateLimitPolicy> methodLimits)
+    {
+        RateLimitPolicy[] client = [.. _policy.RateLimits, .. _learned];
+        (RedisKey[] keys, RedisValue[] args) = _keys.ForStage(methodKey, client, methodLimits);
+        bool sliding = client.Concat(methodLimits).Any(l => l.Kind == RateLimitKind.SlidingWindow);
+        return new StageScript(stage, methodKey, methodLimits, keys, args, sliding);
     }
 
     // Every call asks Redis, so none is admitted without a wait.
@@ -303,21 +315,90 @@ internal sealed class RedisBudgetStore : BudgetStore
 
     // What the server said of its request quota binds every process: its release, which follows at once, carries it to
     // Redis, where it is compared with the shared limits (server_said in limits.lua). The call's mark there is its place
-    // in every process's starts (RunningCall.Mark), not `mark`, which counts this process's. The policies the server
-    // declares are not learned here; the quota paces by them.
+    // in every process's starts (RunningCall.Mark), not `mark`, which counts this process's. Policies it declares that are
+    // stricter than the attributes become shared limits of every process (Learn).
     public override void ServerSaid(long mark, MethodStage stage, long ticket, ServerLimits limits)
     {
-        if (limits.Requests is not { } quota)
-        {
-            return;
-        }
-
+        string? learned = null;
         lock (_sync)
         {
-            if (_running.TryGetValue(ticket, out RunningCall? call) && call.InRedis)
+            if (limits.Requests is { } quota && _running.TryGetValue(ticket, out RunningCall? call) && call.InRedis)
             {
                 call.Told = quota;
             }
+
+            if (limits.Policies.Count > 0 && Learn(RateLimitPolicy.StricterThanAll(limits.Policies, _policy.RateLimits)))
+            {
+                learned = _learnedText;
+            }
+        }
+
+        if (learned is not null)
+        {
+            _budgets.Track(ShareLearnedAsync(learned));
+        }
+    }
+
+    // Under _sync: the server's stricter policies become shared limits of this process's calls, in a ledger of their own
+    // in Redis (the calls under way are not in it; the server's count paces them). False when nothing changed.
+    private bool Learn(RateLimitPolicy[] stricter)
+    {
+        if (RateLimitPolicy.SetSameLimits(stricter, _learned))
+        {
+            return false;
+        }
+
+        _learned = stricter;
+        _learnedText = string.Join(",", stricter.Select(p => p.Permits.ToString(CultureInfo.InvariantCulture) + "/" + p.Window.Ticks.ToString(CultureInfo.InvariantCulture)));
+        for (int i = 0; i < _stages.Count; i++)
+        {
+            StageScript old = _stages[i];
+            StageScript script = CreateScript(old.Stage, old.MethodKey, old.MethodLimits);
+            script.FallbackStage = old.FallbackStage;
+            _stages[i] = script;
+        }
+
+        ThrottlingLog.ServerLimitsLearned(_logger, _policy.Name, string.Join(", ", stricter.Select(p => p.ToString())));
+        return true;
+    }
+
+    // Another process learned (or dropped) the server's policies: `text` is the client hash's `p`.
+    private void FollowLearned(string text)
+    {
+        lock (_sync)
+        {
+            if (text == _learnedText)
+            {
+                return;
+            }
+
+            var policies = new List<RateLimitPolicy>();
+            foreach (string item in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] parts = item.Split('/');
+                if (parts.Length != 2
+                    || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int permits) || permits < 1
+                    || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) || ticks < 1)
+                {
+                    return;
+                }
+
+                policies.Add(new RateLimitPolicy(permits, TimeSpan.FromTicks(ticks)));
+            }
+
+            Learn(RateLimitPolicy.StricterThanAll(policies, _policy.RateLimits));
+        }
+    }
+
+    private async Task ShareLearnedAsync(string text)
+    {
+        try
+        {
+            await _budgets.RunAsync(RedisScript.Learned, [_keys.CoolDown], [text]).ConfigureAwait(false);
+        }
+        catch (RedisUnavailableException)
+        {
+            // The next answer that declares them says it again.
         }
     }
 
@@ -625,6 +706,7 @@ internal sealed class RedisBudgetStore : BudgetStore
             }
 
             FollowSharedSlotLimit((int)answer[6]);
+            FollowLearned((string?)answer[8] ?? string.Empty);
 
             switch (status)
             {

@@ -42,6 +42,8 @@ internal sealed class RedisScript
 
     public static RedisScript SlotLimit { get; } = Load("slotlimit");
 
+    public static RedisScript Learned { get; } = Load("learned");
+
     public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
     {
         try

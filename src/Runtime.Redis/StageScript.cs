@@ -3,12 +3,16 @@ using StackExchange.Redis;
 
 namespace Throttling.Redis;
 
-/// <summary>What the scripts take for one method stage: its keys and limits (the client's, then the method's).</summary>
+/// <summary>
+/// What the scripts take for one method stage: its keys and limits (the client's, those learned from the server, then the
+/// method's).
+/// </summary>
 internal sealed class StageScript
 {
-    public StageScript(MethodStage stage, IReadOnlyList<RateLimitPolicy> methodLimits, RedisKey[] keys, RedisValue[] limitArgs, bool hasSlidingWindow)
+    public StageScript(MethodStage stage, string methodKey, IReadOnlyList<RateLimitPolicy> methodLimits, RedisKey[] keys, RedisValue[] limitArgs, bool hasSlidingWindow)
     {
         Stage = stage;
+        MethodKey = methodKey;
         MethodLimits = methodLimits;
         Keys = keys;
         LimitArgs = limitArgs;
@@ -17,6 +21,8 @@ internal sealed class StageScript
     }
 
     public MethodStage Stage { get; }
+
+    public string MethodKey { get; }
 
     public IReadOnlyList<RateLimitPolicy> MethodLimits { get; }
 

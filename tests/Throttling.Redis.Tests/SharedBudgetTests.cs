@@ -179,6 +179,31 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     }
 
     [Fact]
+    public async Task A_policy_the_server_declares_to_one_process_limits_the_other()
+    {
+        // The attributes allow 100 a minute; the first process's answer declares 2 a minute, and says nothing of what is
+        // left. The second process keeps to the declared policy: two start, the third waits (with the attributes alone,
+        // all three would start).
+        var policy = new ThrottlingPolicy("Declared") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(100, TimeSpan.FromMinutes(1)) } };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+        var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
+        answer.Headers.TryAddWithoutValidation("RateLimit-Policy", "\"default\";q=2;w=60");
+        await first.DefaultGate.RunAsync(answer, static a => Task.FromResult(a), ServerThrottle.HttpResponse);
+        await Eventually.TrueAsync(() => Database.HashExists(Keys("Declared").CoolDown, "p"), "the declared policy reached Redis");
+
+        // One call to hear of it (an acquire's answer carries it); the learned window counts the starts from then on.
+        await second.DefaultGate.RunAsync(0, _ => Task.CompletedTask);
+        var calls = new HeldCalls();
+        Task[] running = Enumerable.Range(0, 3).Select(i => calls.Run(second.DefaultGate, "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        await Eventually.TrueAsync(() => calls.Started.Count == 2, "two fit the declared 2 a minute");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(2, calls.Started.Count);
+        Assert.Equal(1, second.Waiting);
+        GC.KeepAlive(running);
+    }
+
+    [Fact]
     public async Task An_answer_that_agrees_with_the_shared_limits_lifts_the_servers_bound()
     {
         // 2 per minute in the attributes, and a bound that allows one start. A server that says 1 is left after it agrees

@@ -4,29 +4,30 @@
 -- ARGV: 1 skew, 2 lease (µs), 3 slot count (0: none; adaptive slots: the process's live limit), 4 permits per call,
 --       5 recording cap (µs), 6 limit count, then per limit: kind, permits, window (µs), scope ("c" client, "m" method);
 --       then one lease id per call.
--- Returns {granted, status, wait (µs; -1 unknown), now, asked (µs), starts, live, left}: the first `granted` calls have
--- their turn; status says why the next has not: 1 none (all granted); 0 the client cannot start (slots, a client
--- limit); 2 only this method's limits are used up; 3 the server refused every call until later, having asked to wait
--- `asked`; 4 the client cools down after a 429; 5 the server said it has no more until its reset (server_said in
+-- Returns {granted, status, wait (µs; -1 unknown), now, asked (µs), starts, live, left, learned}: the first `granted`
+-- calls have their turn; status says why the next has not: 1 none (all granted); 0 the client cannot start (slots, a
+-- client limit); 2 only this method's limits are used up; 3 the server refused every call until later, having asked to
+-- wait `asked`; 4 the client cools down after a 429; 5 the server said it has no more until its reset (server_said in
 -- limits.lua). `starts` counts the client's starts ever, the granted ones included: the mark of the i-th granted call
 -- (from 1) is starts - granted + i. `live` is the live limit of adaptive slots the processes keep together (0 when none
 -- is kept). `left` is what the client's limits leave after the last grant (-1: no limit); the i-th granted call's
--- server answer is compared with left + granted - i (server_said).
--- The cool-down hash also holds n, that count; a and q: no start beyond the a-th before q (server_said); and l, the live
--- slot limit, below the slot count while adaptive slots keep it there.
+-- server answer is compared with left + granted - i (server_said). `learned` is the client hash's `p` (learned.lua).
+-- The cool-down hash also holds n, that count; a and q: no start beyond the a-th before q (server_said); l, the live
+-- slot limit, below the slot count while adaptive slots keep it there; and p, the server's stricter policies.
 local now = now_us(ARGV[1])
 local lease, slots, permits, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local count = tonumber(ARGV[6])
 local first_id = 7 + count * 4
 
-local cool = redis.call('HMGET', KEYS[2], 'c', 'r', 'f', 'n', 'a', 'q', 'l')
+local cool = redis.call('HMGET', KEYS[2], 'c', 'r', 'f', 'n', 'a', 'q', 'l', 'p')
+local learned = cool[8] or ''
 local starts = tonumber(cool[4] or '0')
 local live = tonumber(cool[7] or '0')
 if live > 0 and live < slots then slots = live end
 local refused = tonumber(cool[2] or '0')
-if refused > now then return {0, 3, refused - now, now, tonumber(cool[3] or '0'), starts, live, -1} end
+if refused > now then return {0, 3, refused - now, now, tonumber(cool[3] or '0'), starts, live, -1, learned} end
 local cooling = tonumber(cool[1] or '0')
-if cooling > now then return {0, 4, cooling - now, now, 0, starts, live, -1} end
+if cooling > now then return {0, 4, cooling - now, now, 0, starts, live, -1, learned} end
 local allowed, quota_reset = tonumber(cool[5] or '0'), tonumber(cool[6] or '0')
 if slots > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 
@@ -41,7 +42,7 @@ local function answer(status, wait)
     local own = own_left(now, count, 7)
     if own ~= math.huge then left = own end
   end
-  return {granted, status, wait, now, 0, starts, live, left}
+  return {granted, status, wait, now, 0, starts, live, left, learned}
 end
 
 for a = first_id, #ARGV do

@@ -774,9 +774,9 @@ internal sealed class LocalBudgetStore : BudgetStore
         }
 
         // The learned ledgers are the ones after the declared ledgers.
-        RateLimitPolicy[] stricter = declared.Where(IsStricterThanDeclared).ToArray();
+        RateLimitPolicy[] stricter = RateLimitPolicy.StricterThanAll(declared, Policy.RateLimits);
         RateLimitPolicy[] current = _ledgers.Skip(_declaredLedgers.Length).Select(l => l.Policy).ToArray();
-        if (stricter.Length == current.Length && stricter.Zip(current, (a, b) => a.SetsSameLimitsAs(b)).All(same => same))
+        if (RateLimitPolicy.SetSameLimits(stricter, current))
         {
             return false;
         }
@@ -792,9 +792,6 @@ internal sealed class LocalBudgetStore : BudgetStore
         ThrottlingLog.ServerLimitsLearned(_logger, Name, string.Join(", ", stricter.Select(p => p.ToString())));
         return true;
     }
-
-    private bool IsStricterThanDeclared(RateLimitPolicy server)
-        => Policy.RateLimits.All(declared => (double)server.Permits / server.Window.Ticks < (double)declared.Permits / declared.Window.Ticks);
 
     public override string ToString() => Policy.ToString();
 

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace Throttling;
 
@@ -53,4 +55,15 @@ public sealed class RateLimitPolicy
         };
 
     internal bool SetsSameLimitsAs(RateLimitPolicy other) => Permits == other.Permits && Window == other.Window && Kind == other.Kind;
+
+    /// <summary>Whether two lists set the same limits, in order.</summary>
+    internal static bool SetSameLimits(IReadOnlyList<RateLimitPolicy> first, IReadOnlyList<RateLimitPolicy> second)
+        => first.Count == second.Count && first.Zip(second, (a, b) => a.SetsSameLimitsAs(b)).All(same => same);
+
+    /// <summary>
+    /// Of the policies a server declared, those stricter by rate than every one of <paramref name="declared"/>: what a
+    /// client learns. A looser one never loosens the attributes.
+    /// </summary>
+    internal static RateLimitPolicy[] StricterThanAll(IEnumerable<RateLimitPolicy> server, IReadOnlyList<RateLimitPolicy> declared)
+        => server.Where(s => declared.All(d => (double)s.Permits / s.Window.Ticks < (double)d.Permits / d.Window.Ticks)).ToArray();
 }
