@@ -65,6 +65,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     // The policies the server declared that are stricter than the attributes: shared limits of every process, which
     // each learns from the client's hash (`p`, see acquire.lua) or from its own answers.
     private RateLimitPolicy[] _learned = [];
+    private readonly CountedDating _counted = new();
     private string _learnedText = string.Empty;
     private readonly AdaptiveSlotLimit? _adaptive;
     private int _slotLimit;
@@ -205,8 +206,10 @@ internal sealed class RedisBudgetStore : BudgetStore
     {
         RateLimitPolicy[] client = [.. _policy.RateLimits, .. _learned];
         (RedisKey[] keys, RedisValue[] args) = _keys.ForStage(methodKey, client, methodLimits);
-        bool sliding = client.Concat(methodLimits).Any(l => l.Kind == RateLimitKind.SlidingWindow);
-        return new StageScript(stage, methodKey, methodLimits, keys, args, sliding);
+        RateLimitPolicy[] all = [.. client, .. methodLimits];
+        bool sliding = all.Any(l => l.Kind == RateLimitKind.SlidingWindow);
+        long jitter = CountedDating.JitterFor(all.Select(l => l.Window.Ticks).DefaultIfEmpty(long.MaxValue).Min());
+        return new StageScript(stage, methodKey, methodLimits, keys, args, sliding, jitter);
     }
 
     // Every call asks Redis, so none is admitted without a wait.
@@ -269,6 +272,7 @@ internal sealed class RedisBudgetStore : BudgetStore
             if (_running.TryGetValue(entered, out RunningCall? call))
             {
                 call.InvokedAt = _clock.Now();
+                call.QuickestAnswer = _counted.QuickestAnswer;
                 if (call.AwaitsInvocation)
                 {
                     call.AwaitsInvocation = false;
@@ -291,7 +295,8 @@ internal sealed class RedisBudgetStore : BudgetStore
             }
 
             long now = _clock.Now();
-            long datedAt = Math.Min(now, Clock.Later(call.InvokedAt, _policy.RecordingDelayCap.Ticks));
+            long datedAt = Math.Min(Math.Min(now, call.CountedAt), Clock.Later(call.InvokedAt, _policy.RecordingDelayCap.Ticks));
+            call.DatedAgo = now - datedAt;
             if (call.Fallback is { } fallback)
             {
                 fallback.Exit(call.FallbackStage!, call.FallbackTicket);
@@ -325,6 +330,7 @@ internal sealed class RedisBudgetStore : BudgetStore
             if (limits.Requests is { } quota && _running.TryGetValue(ticket, out RunningCall? call) && call.InRedis)
             {
                 call.Told = quota;
+                call.CountedAt = _counted.DateOf(call.InvokedAt, call.QuickestAnswer, _clock.Now(), _stages[stage.Index].Jitter);
             }
 
             if (limits.Policies.Count > 0 && Learn(RateLimitPolicy.StricterThanAll(limits.Policies, _policy.RateLimits)))
@@ -842,7 +848,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         RedisValue[] arguments = [_budgets.Skew, leaseId, 1, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs];
         if (call?.Told is { } quota)
         {
-            arguments = [.. arguments, call.Mark, quota.Remaining, quota.Reset.Ticks / 10, call.OwnLeft];
+            arguments = [.. arguments, call.Mark, quota.Remaining, quota.Reset.Ticks / 10, call.OwnLeft, call.DatedAgo / 10];
         }
 
         try

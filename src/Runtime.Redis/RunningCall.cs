@@ -39,6 +39,15 @@ internal sealed class RunningCall
     /// <summary>What the server's answer to the call said of its request quota; its release passes it on.</summary>
     public ServerQuota? Told { get; set; }
 
+    /// <summary>What <see cref="CountedDating.QuickestAnswer"/> was when the call was invoked.</summary>
+    public long QuickestAnswer { get; set; } = CountedDating.None;
+
+    /// <summary>When its start is dated, the server having counted it (<see cref="CountedDating"/>); never, until then.</summary>
+    public long CountedAt { get; set; } = long.MaxValue;
+
+    /// <summary>How long before its release its start is dated, in ticks.</summary>
+    public long DatedAgo { get; set; }
+
     /// <summary>When the call was invoked, in clock ticks; a start not dated by its response is dated its cap later.</summary>
     public long InvokedAt { get; set; }
 }

@@ -9,8 +9,9 @@ namespace Throttling.Redis;
 /// </summary>
 internal sealed class StageScript
 {
-    public StageScript(MethodStage stage, string methodKey, IReadOnlyList<RateLimitPolicy> methodLimits, RedisKey[] keys, RedisValue[] limitArgs, bool hasSlidingWindow)
+    public StageScript(MethodStage stage, string methodKey, IReadOnlyList<RateLimitPolicy> methodLimits, RedisKey[] keys, RedisValue[] limitArgs, bool hasSlidingWindow, long jitter)
     {
+        Jitter = jitter;
         Stage = stage;
         MethodKey = methodKey;
         MethodLimits = methodLimits;
@@ -32,6 +33,9 @@ internal sealed class StageScript
     public RedisValue[] LimitArgs { get; }
 
     public int LimitCount { get; }
+
+    /// <summary>The room a counted start's date leaves for the network's jitter (<see cref="CountedDating.JitterFor"/>).</summary>
+    public long Jitter { get; }
 
     /// <summary>Whether a release must date the call's start (a sliding window counts it from its response).</summary>
     public bool HasSlidingWindow { get; }

@@ -204,6 +204,42 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     }
 
     [Fact]
+    public async Task A_start_the_server_counted_is_dated_in_Redis_at_its_invocation_not_its_response()
+    {
+        // Calls of 500 ms against a 5 s window: the first answer, with nothing to compare with, dates its start at the
+        // response; the second, as quick, at its invocation plus a fiftieth of the window (100 ms). It was invoked as the
+        // first answered, so the two dates lie about 100 ms apart, not 500.
+        var limit = new RateLimitPolicy(10, TimeSpan.FromSeconds(5));
+        var policy = new ThrottlingPolicy("Counted") { Slots = new SlotPolicy(1), RateLimits = new[] { limit } };
+        ClientThrottle throttle = Registry().GetOrCreate(policy);
+        for (int i = 0; i < 2; i++)
+        {
+            await throttle.DefaultGate.RunAsync(0, static _ => SlowAnswerAsync(), ServerThrottle.HttpResponse);
+        }
+
+        RedisKey log = Keys("Counted").Limit(string.Empty, limit).Data;
+        await Eventually.TrueAsync(() => Database.SortedSetRangeByScoreWithScores(log).All(e => e.Score < Now()), "both releases dated their starts");
+        SortedSetEntry[] starts = await Database.SortedSetRangeByScoreWithScoresAsync(log);
+        Assert.Equal(2, starts.Length);
+        double apart = (starts[1].Score - starts[0].Score) / 1000;
+        Assert.InRange(apart, 50, 300);
+
+        double Now()
+        {
+            RedisResult[] time = (RedisResult[])Database.Execute("TIME")!;
+            return ((long)time[0] * 1_000_000.0) + (long)time[1];
+        }
+
+        static async Task<HttpResponseMessage> SlowAnswerAsync()
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
+            answer.Headers.TryAddWithoutValidation("RateLimit", "\"default\";r=8;t=5");
+            return answer;
+        }
+    }
+
+    [Fact]
     public async Task An_answer_that_agrees_with_the_shared_limits_lifts_the_servers_bound()
     {
         // 2 per minute in the attributes, and a bound that allows one start. A server that says 1 is left after it agrees

@@ -53,6 +53,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     private readonly TimeSpan? _maxWait;
     private readonly PermitLedger[] _declaredLedgers;
     private readonly ServerQuotaPacer _serverQuota = new();
+    private readonly CountedDating _counted = new();
     private PermitLedger[] _ledgers;
     private readonly List<MethodStage> _stages = new();
     private readonly UndatedStarts _undated = new();
@@ -68,8 +69,6 @@ internal sealed class LocalBudgetStore : BudgetStore
     private int _waiting;
     private long _starts;
 
-    // The quickest a counted answer came, rising slowly to forget a lucky one (see DateCounted).
-    private long _quickestAnswer = long.MaxValue;
 
     // Whether an answer has carried the server's count: from then on each start notes what the client's limits left.
     private bool _heardCount;
@@ -580,7 +579,7 @@ internal sealed class LocalBudgetStore : BudgetStore
 
     // Under _sync: the call is invoked now, so its start must be dated by now + cap.
     private long AwaitDating(MethodStage stage, long now)
-        => _undated.Add(now, Clock.Later(now, _recordingCap), _quickestAnswer, _heardCount ? OwnLeft(now) : int.MaxValue, stage);
+        => _undated.Add(now, Clock.Later(now, _recordingCap), _counted.QuickestAnswer, _heardCount ? OwnLeft(now) : int.MaxValue, stage);
 
     private void Commit(MethodStage stage, long at)
     {
@@ -707,26 +706,13 @@ internal sealed class LocalBudgetStore : BudgetStore
         }
     }
 
-    // Under _sync: the server counted this start and said so, so it need not wait for its response to be dated. It reached
-    // the server no later than its invocation plus the time its answer took beyond the quickest answer seen before it
-    // was sent (where it waited before the server counted it: a new connection, a TLS handshake, a pool's queue); a
-    // fiftieth of its shortest window more leaves room for the network's jitter, at a cost of 2% of each limit. The
-    // first answers, with nothing quicker to compare with, date their starts at the response.
+    // Under _sync: the server counted this start and said so, so it need not wait for its response to be dated
+    // (CountedDating); its recording cap still bounds it.
     private void DateCounted(MethodStage stage, UndatedStart start, long now)
     {
-        long took = now - start.InvokedAt;
-        _quickestAnswer = took <= _quickestAnswer ? took : _quickestAnswer + ((took - _quickestAnswer) / 32);
-        long at = Math.Min(now, start.DueAt);
-        if (start.QuickestAnswer != long.MaxValue)
-        {
-            long waited = Math.Max(0, took - start.QuickestAnswer);
-            at = Math.Min(at, Clock.Later(Clock.Later(start.InvokedAt, waited), CountedDelay(stage)));
-        }
-
-        Commit(stage, at);
+        long jitter = CountedDating.JitterFor(Math.Min(ShortestWindow(_ledgers), ShortestWindow(stage.Ledgers)));
+        Commit(stage, Math.Min(start.DueAt, _counted.DateOf(start.InvokedAt, start.QuickestAnswer, now, jitter)));
     }
-
-    private long CountedDelay(MethodStage stage) => Math.Min(ShortestWindow(_ledgers), ShortestWindow(stage.Ledgers)) / 50;
 
     private static long ShortestWindow(PermitLedger[] ledgers)
     {
