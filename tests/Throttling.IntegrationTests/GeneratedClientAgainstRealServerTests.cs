@@ -69,13 +69,15 @@ public class GeneratedClientAgainstRealServerTests
         Assert.True(result.MakespanOverBound <= MakespanLimit(headers), $"makespan {result.Makespan} against a bound of {settings.Bound}");
     }
 
-    // The IETF fields declare their policy, which the client then keeps to on its own exact window; OpenAI's resets are
-    // in milliseconds. X-RateLimit-Reset (epoch seconds) and Anthropic's reset (read against the response's Date, in
-    // whole seconds) are a second coarse: against this 1 s window the client waits up to a second longer for each reset,
-    // a cost that vanishes for the minute and hour windows such headers come with.
+    // The IETF fields declare their policy, which the client then keeps to on its own exact window (0.92 typically).
+    // OpenAI's resets are in milliseconds, but declare no window: each burst waits for the full reset (1.10). X-RateLimit-
+    // Reset (epoch seconds) and Anthropic's reset (read against the response's Date, in whole seconds) are a second
+    // coarse: against this 1 s window the client waits up to a second longer for each reset (2.5 to 3.1), a cost that
+    // vanishes for the minute and hour windows such headers come with. The limits leave room for a busy CI machine.
     private static double MakespanLimit(RateLimitHeaderFamily headers) => headers switch
     {
-        RateLimitHeaderFamily.Ietf or RateLimitHeaderFamily.OpenAi => 1.2,
+        RateLimitHeaderFamily.Ietf => 1.2,
+        RateLimitHeaderFamily.OpenAi => 1.4,
         _ => 4.0,
     };
 }

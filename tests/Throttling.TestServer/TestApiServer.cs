@@ -149,7 +149,9 @@ public sealed class TestApiServer : IAsyncDisposable
             case RateLimitHeaderFamily.Anthropic:
                 headers["anthropic-ratelimit-requests-limit"] = limit;
                 headers["anthropic-ratelimit-requests-remaining"] = left;
-                headers["anthropic-ratelimit-requests-reset"] = (DateTimeOffset.UtcNow + reset).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+                // Milliseconds, rounded up: the format truncates.
+                DateTimeOffset resetAt = DateTimeOffset.UtcNow + reset + TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond - 1);
+                headers["anthropic-ratelimit-requests-reset"] = resetAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
                 break;
         }
     }

@@ -162,8 +162,8 @@ public class ServerPacingTests
     public async Task A_counted_start_whose_answer_took_longer_than_the_quickest_is_dated_that_much_later()
     {
         // B's answer takes 700 ms where A's took 300: B may have waited 400 ms before the server counted it (a new
-        // connection, a handshake), so it is dated at 0.3 + 0.4 + 0.02 s, and C, waiting for B's permit, starts a second
-        // after that.
+        // connection, a handshake), so it is dated at its invocation (1.3 s) + 0.4 + 0.02 s, and C, waiting for B's
+        // permit, starts a second after that.
         FakeTimeProvider clock = NewClock();
         var policy = new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(1, S(1)) } };
         using var throttle = new ClientThrottle(policy, clock);
