@@ -53,6 +53,9 @@ internal sealed class RedisBudgetStore : BudgetStore
     private readonly List<StageScript> _stages = new();
     private readonly List<(string LeaseId, int Stage, long DatedAt)> _localStarts = new();
 
+    // The leases of acquires that timed out, which Redis may run once it answers again.
+    private readonly List<(int Stage, string[] Leases)> _abandoned = new();
+
     // This process's starts in the shared budget within the longest window: the local share begins from them, so an
     // outage does not open a fresh window beside the one the server still counts.
     private readonly Queue<(int Stage, long DatedAt)> _recentStarts = new();
@@ -532,6 +535,11 @@ internal sealed class RedisBudgetStore : BudgetStore
             _localStarts.RemoveAll(s => s.DatedAt <= now - _longestWindow);
         }
 
+        if (!await TakeBackAbandonedAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
         int written = await ReplayAsync(outage, 0).ConfigureAwait(false);
         if (written < 0)
         {
@@ -577,6 +585,37 @@ internal sealed class RedisBudgetStore : BudgetStore
         {
             _ = PumpAsync();
         }
+    }
+
+    // Takes back what acquires that timed out granted when they ran after all (abandon.lua); false when Redis went away
+    // again (the next recovery tries them all).
+    private async Task<bool> TakeBackAbandonedAsync()
+    {
+        (int Stage, string[] Leases)[] abandoned;
+        lock (_sync)
+        {
+            abandoned = _abandoned.ToArray();
+        }
+
+        try
+        {
+            foreach ((int stage, string[] leases) in abandoned)
+            {
+                StageScript script = _stages[stage];
+                await _budgets.RunAsync(RedisScript.Abandon, script.Keys, [script.LimitCount, .. script.LimitArgs, .. leases.Select(l => (RedisValue)l)]).ConfigureAwait(false);
+            }
+        }
+        catch (RedisUnavailableException)
+        {
+            return false;
+        }
+
+        lock (_sync)
+        {
+            _abandoned.RemoveRange(0, abandoned.Length);
+        }
+
+        return true;
     }
 
     // Writes the local share's starts from `from` on, and every call running on it, into the shared ledgers; returns
@@ -698,7 +737,14 @@ internal sealed class RedisBudgetStore : BudgetStore
             }
             catch (RedisUnavailableException)
             {
-                continue; // OnUnavailable has forwarded the queue.
+                // OnUnavailable has forwarded the queue. The script may still run: StackExchange.Redis sends what it
+                // had written or queued once Redis answers again, so its grants are taken back on recovery.
+                lock (_sync)
+                {
+                    _abandoned.Add((next.Stage.Index, leases));
+                }
+
+                continue;
             }
 
             int granted = (int)answer[0];

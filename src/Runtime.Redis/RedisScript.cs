@@ -44,6 +44,8 @@ internal sealed class RedisScript
 
     public static RedisScript Learned { get; } = Load("learned");
 
+    public static RedisScript Abandon { get; } = Load("abandon");
+
     public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
     {
         try

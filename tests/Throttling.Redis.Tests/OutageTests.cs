@@ -155,6 +155,29 @@ public sealed class OutageTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fifth);
     }
 
+    [Fact]
+    public async Task An_acquire_that_timed_out_and_ran_later_is_taken_back_when_Redis_answers_again()
+    {
+        // Paused, Redis keeps the acquire it was sent and runs it on resuming, long after the client gave up and ran the
+        // call on its local share. The local start is written back; the late grant must not count a second time, nor
+        // hold a slot until its lease expires.
+        var limit = new RateLimitPolicy(10, TimeSpan.FromMinutes(1));
+        var policy = new ThrottlingPolicy("Late") { Slots = new SlotPolicy(4), RateLimits = [limit], RecordingDelayCap = TimeSpan.Zero };
+        ClientThrottle throttle = Registry(_redis.Connect(), RedisUnavailableMode.LocalFallback).GetOrCreate(policy);
+        await Eventually.TrueAsync(() => Live(throttle) == 1, "the heartbeat answered");
+
+        _redis.Pause();
+        await throttle.DefaultGate.RunAsync(0, _ => Task.CompletedTask);
+        Assert.False(((RedisBudgetStore)throttle.Store).IsShared);
+        _redis.Resume();
+
+        await Eventually.TrueAsync(() => ((RedisBudgetStore)throttle.Store).IsShared, "calls went back to the shared budget");
+        using ConnectionMultiplexer probe = _redis.Connect();
+        var keys = new ClientKeys("outage", "Late", null);
+        Assert.Equal(1, (int)await probe.GetDatabase().StringGetAsync(keys.Limit(string.Empty, limit).Aux));
+        Assert.Equal(0, await probe.GetDatabase().SortedSetLengthAsync(keys.Slots));
+    }
+
     private static int Live(ClientThrottle throttle) => ((RedisBudgetStore)throttle.Store).LiveProcesses;
 
     private ThrottlingRegistry Registry(ConnectionMultiplexer connection, RedisUnavailableMode mode, FakeLogCollector? logs = null)

@@ -206,36 +206,47 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     [Fact]
     public async Task A_start_the_server_counted_is_dated_in_Redis_at_its_invocation_not_its_response()
     {
-        // Calls of 500 ms against a 5 s window: the first answer, with nothing to compare with, dates its start at the
-        // response; the second, as quick, at its invocation plus a fiftieth of the window (100 ms). It was invoked as the
-        // first answered, so the two dates lie about 100 ms apart, not 500.
+        // Calls that take 2 s on the client's clock against a 5 s window: the first answer, with nothing to compare with,
+        // dates its start at the response; the second, as quick, at its invocation plus a fiftieth of the window (100 ms),
+        // 1.9 s before its release.
+        var clock = new FakeTimeProvider();
         var limit = new RateLimitPolicy(10, TimeSpan.FromSeconds(5));
         var policy = new ThrottlingPolicy("Counted") { Slots = new SlotPolicy(1), RateLimits = new[] { limit } };
-        ClientThrottle throttle = Registry().GetOrCreate(policy);
+        ClientThrottle throttle = Registry(clock).GetOrCreate(policy);
+        double answeredAt = 0;
         for (int i = 0; i < 2; i++)
         {
-            await throttle.DefaultGate.RunAsync(0, static _ => SlowAnswerAsync(), ServerThrottle.HttpResponse);
+            var answer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            bool started = false;
+            Task<HttpResponseMessage> call = throttle.DefaultGate.RunAsync(
+                0,
+                _ =>
+                {
+                    Volatile.Write(ref started, true);
+                    return answer.Task;
+                },
+                ServerThrottle.HttpResponse);
+            await Eventually.TrueAsync(() => Volatile.Read(ref started), "the call was invoked");
+            clock.Advance(TimeSpan.FromSeconds(2));
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
+            response.Headers.TryAddWithoutValidation("RateLimit", "\"default\";r=8;t=5");
+            answeredAt = RedisNow();
+            answer.SetResult(response);
+            await call;
         }
 
+        // The second call's start is the member with the later lease ("<process>:<n>"); dated at its response, it would
+        // be no earlier than the moment the answer came.
         RedisKey log = Keys("Counted").Limit(string.Empty, limit).Data;
-        await Eventually.TrueAsync(() => Database.SortedSetRangeByScoreWithScores(log).All(e => e.Score < Now()), "both releases dated their starts");
-        SortedSetEntry[] starts = await Database.SortedSetRangeByScoreWithScoresAsync(log);
-        Assert.Equal(2, starts.Length);
-        double apart = (starts[1].Score - starts[0].Score) / 1000;
-        Assert.InRange(apart, 50, 300);
+        await Eventually.TrueAsync(() => Database.SortedSetRangeByScoreWithScores(log).All(e => e.Score < RedisNow()), "both releases dated their starts");
+        SortedSetEntry second = (await Database.SortedSetRangeByScoreWithScoresAsync(log))
+            .MaxBy(e => long.Parse(((string)e.Element!).Split(':')[^2], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(second.Score < answeredAt - 1_000_000, $"the second start is dated {(answeredAt - second.Score) / 1000:0} ms before its answer");
 
-        double Now()
+        double RedisNow()
         {
             RedisResult[] time = (RedisResult[])Database.Execute("TIME")!;
             return ((long)time[0] * 1_000_000.0) + (long)time[1];
-        }
-
-        static async Task<HttpResponseMessage> SlowAnswerAsync()
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-            var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
-            answer.Headers.TryAddWithoutValidation("RateLimit", "\"default\";r=8;t=5");
-            return answer;
         }
     }
 

@@ -55,6 +55,18 @@ public sealed class LocalRedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Stops the server (SIGSTOP) without closing a connection: what it is sent waits until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT): it runs what it was sent meanwhile.</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using Process kill = Process.Start("kill", $"-{signal} {_process!.Id}");
+        kill.WaitForExit();
+    }
+
     /// <summary>Starts the server (again) on its port and returns once it listens.</summary>
     public async Task RestartAsync()
     {
