@@ -68,8 +68,8 @@ internal sealed class RedisBudgetStore : BudgetStore
     // The policies the server declared that are stricter than the attributes: shared limits of every process, which
     // each learns from the client's hash (`p`, see acquire.lua) or from its own answers.
     private RateLimitPolicy[] _learned = [];
-    private readonly CountedDating _counted = new();
     private string _learnedText = string.Empty;
+    private readonly CountedDating _counted = new();
     private readonly AdaptiveSlotLimit? _adaptive;
     private int _slotLimit;
     private readonly int _queueLimit;

@@ -159,8 +159,7 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
         var policy = new ThrottlingPolicy("Told") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(100, TimeSpan.FromMinutes(1)) } };
         ClientThrottle first = Registry().GetOrCreate(policy);
         ClientThrottle second = Registry().GetOrCreate(policy);
-        var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
-        answer.Headers.TryAddWithoutValidation("RateLimit", "\"default\";r=1;t=2");
+        HttpResponseMessage answer = Answer("RateLimit", "\"default\";r=1;t=2");
         await first.DefaultGate.RunAsync(answer, static a => Task.FromResult(a), ServerThrottle.HttpResponse);
         await Eventually.TrueAsync(() => Database.HashExists(Keys("Told").CoolDown, "q"), "the server's count reached Redis");
 
@@ -187,8 +186,7 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
         var policy = new ThrottlingPolicy("Declared") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(100, TimeSpan.FromMinutes(1)) } };
         ClientThrottle first = Registry().GetOrCreate(policy);
         ClientThrottle second = Registry().GetOrCreate(policy);
-        var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
-        answer.Headers.TryAddWithoutValidation("RateLimit-Policy", "\"default\";q=2;w=60");
+        HttpResponseMessage answer = Answer("RateLimit-Policy", "\"default\";q=2;w=60");
         await first.DefaultGate.RunAsync(answer, static a => Task.FromResult(a), ServerThrottle.HttpResponse);
         await Eventually.TrueAsync(() => Database.HashExists(Keys("Declared").CoolDown, "p"), "the declared policy reached Redis");
 
@@ -228,8 +226,7 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
                 ServerThrottle.HttpResponse);
             await Eventually.TrueAsync(() => Volatile.Read(ref started), "the call was invoked");
             clock.Advance(TimeSpan.FromSeconds(2));
-            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
-            response.Headers.TryAddWithoutValidation("RateLimit", "\"default\";r=8;t=5");
+            HttpResponseMessage response = Answer("RateLimit", "\"default\";r=8;t=5");
             answeredAt = RedisNow();
             answer.SetResult(response);
             await call;
@@ -257,8 +254,7 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
         // with the shared window: the bound is lifted.
         var policy = new ThrottlingPolicy("Agreed") { Slots = new SlotPolicy(10), RateLimits = new[] { new RateLimitPolicy(2, TimeSpan.FromMinutes(1)) } };
         ClientThrottle throttle = Registry().GetOrCreate(policy);
-        var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
-        answer.Headers.TryAddWithoutValidation("RateLimit", "\"default\";r=1;t=60");
+        HttpResponseMessage answer = Answer("RateLimit", "\"default\";r=1;t=60");
         RedisKey cool = Keys("Agreed").CoolDown;
         await Database.HashSetAsync(cool, new[] { new HashEntry("a", 1), new HashEntry("q", long.MaxValue / 2) });
 
@@ -377,6 +373,14 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     }
 
     private ClientKeys Keys(string client) => new(_prefix, client, scope: null);
+
+    // A successful answer carrying one rate-limit field.
+    private static HttpResponseMessage Answer(string field, string value)
+    {
+        var answer = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
+        answer.Headers.TryAddWithoutValidation(field, value);
+        return answer;
+    }
 
     private ThrottlingRegistry Registry(TimeProvider? time = null)
     {

@@ -58,7 +58,8 @@ internal abstract class BudgetStore : IDisposable
 
     /// <summary>
     /// Calls admitted so far, read right after a call was admitted and before it is invoked: the mark that
-    /// <see cref="ServerSaid"/> counts the calls sent after it from. Zero for a store that does not listen to the server.
+    /// <see cref="ServerSaid"/> counts the calls sent after it from. Zero for a store that numbers starts elsewhere
+    /// (Throttling.Redis counts every process's in Redis, and marks each call by that count).
     /// </summary>
     public virtual long Starts => 0;
 
@@ -66,23 +67,19 @@ internal abstract class BudgetStore : IDisposable
     public abstract int SlotLimit { get; }
 
     /// <summary>Whether the store adapts its slot limit, and so wants <see cref="CallEnded"/>.</summary>
-    public virtual bool IsAdaptive => false;
+    public abstract bool IsAdaptive { get; }
 
     /// <summary>
     /// A call invoked at clock tick <paramref name="sentAt"/> ended so: what an adaptive slot limit learns from. Only
     /// called when <see cref="IsAdaptive"/>.
     /// </summary>
-    public virtual void CallEnded(long sentAt, CallOutcome outcome)
-    {
-    }
+    public abstract void CallEnded(long sentAt, CallOutcome outcome);
 
     /// <summary>
     /// The server's answer to the call invoked at <paramref name="mark"/> with <paramref name="ticket"/> said what is left
     /// of its limits (its rate-limit headers). Called before the call's <see cref="Exit"/>.
     /// </summary>
-    public virtual void ServerSaid(long mark, MethodStage stage, long ticket, ServerLimits limits)
-    {
-    }
+    public abstract void ServerSaid(long mark, MethodStage stage, long ticket, ServerLimits limits);
 
     /// <summary>Stops the store's timers and fails every waiting call with <see cref="ObjectDisposedException"/>.</summary>
     public abstract void Dispose();

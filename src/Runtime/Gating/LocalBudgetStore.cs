@@ -69,7 +69,6 @@ internal sealed class LocalBudgetStore : BudgetStore
     private int _waiting;
     private long _starts;
 
-
     // Whether an answer has carried the server's count: from then on each start notes what the client's limits left.
     private bool _heardCount;
     private int _reservations;
