@@ -102,7 +102,23 @@ internal static class DiagnosticDescriptors
         "[{0}] has no effect here: {1}",
         Usage,
         DiagnosticSeverity.Warning,
-        "[Backoff], [Unthrottled] and method-level [RateLimit] configure a throttled client; they do nothing unless the interface carries [Slots] or [RateLimit]. Below C# 9 no client is generated at all.");
+        "[Backoff], [Unthrottled] and method-level [RateLimit] configure a throttled client; they do nothing unless the interface carries [Slots] or [RateLimit]. [Cost] does nothing unless a limit counts units. Below C# 9 no client is generated at all.");
+
+    public static readonly DiagnosticDescriptor InvalidCost = Create(
+        DiagnosticIds.InvalidCost,
+        "Take a call's cost from an integer",
+        "{0}",
+        Usage,
+        DiagnosticSeverity.Error,
+        "[Cost] marks the integer parameter, or the integer property of a parameter, that says what a call costs in the units of the client's weighted limits; anything else cannot be charged.");
+
+    public static readonly DiagnosticDescriptor MissingCost = Create(
+        DiagnosticIds.MissingCost,
+        "Say what each call under a weighted limit costs",
+        "'{0}' is gated by a limit of {1}, but no parameter says what a call costs; mark the one that does with [Cost]",
+        Usage,
+        DiagnosticSeverity.Error,
+        "A limit whose Unit is not \"requests\" charges each call its cost; a gated method without a [Cost] parameter would be charged one unit a call, and the server's quota would run out long before the limit says.");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description, params string[] tags)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpRoot + id + ".md", tags);

@@ -15,4 +15,6 @@ public static class DiagnosticIds
     public const string MemberPassesThrough = "THR102";
     public const string GatedMethodWithoutCancellation = "THR103";
     public const string AttributeWithoutEffect = "THR104";
+    public const string InvalidCost = "THR105";
+    public const string MissingCost = "THR106";
 }

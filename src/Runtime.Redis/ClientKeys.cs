@@ -33,7 +33,7 @@ internal sealed class ClientKeys
     {
         string owner = methodKey.Length == 0 ? string.Empty : ":m:" + methodKey;
         string name = _tag + owner + ":" + KindCode(limit.Kind) + ":" + limit.Permits.ToString(CultureInfo.InvariantCulture) + "/"
-            + limit.Window.Ticks.ToString(CultureInfo.InvariantCulture);
+            + limit.Window.Ticks.ToString(CultureInfo.InvariantCulture) + (limit.IsWeighted ? ":" + limit.Unit : string.Empty);
         return (name, name + ":sum");
     }
 
@@ -63,7 +63,7 @@ internal sealed class ClientKeys
                 args.Add(KindCode(limit.Kind));
                 args.Add(limit.Permits);
                 args.Add(limit.Window.Ticks / 10);
-                args.Add(scope);
+                args.Add(limit.IsWeighted ? scope + "w" : scope);
             }
         }
     }

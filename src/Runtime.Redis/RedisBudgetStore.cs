@@ -51,14 +51,14 @@ internal sealed class RedisBudgetStore : BudgetStore
     private readonly LinkedList<RedisWaiter> _queue = new();
     private readonly Dictionary<long, RunningCall> _running = new();
     private readonly List<StageScript> _stages = new();
-    private readonly List<(string LeaseId, int Stage, long DatedAt)> _localStarts = new();
+    private readonly List<(string LeaseId, int Stage, long DatedAt, int Cost)> _localStarts = new();
 
-    // The leases of acquires that timed out, which Redis may run once it answers again.
-    private readonly List<(int Stage, string[] Leases)> _abandoned = new();
+    // The leases of acquires that timed out, which Redis may run once it answers again, with their calls' costs.
+    private readonly List<(int Stage, string[] Leases, int[] Costs)> _abandoned = new();
 
     // This process's starts in the shared budget within the longest window: the local share begins from them, so an
     // outage does not open a fresh window beside the one the server still counts.
-    private readonly Queue<(int Stage, long DatedAt)> _recentStarts = new();
+    private readonly Queue<(int Stage, long DatedAt, int Cost)> _recentStarts = new();
     private readonly ITimer _renewal;
 
     // Under overload every refused call would log a warning; one report per interval says the same.
@@ -87,6 +87,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     private int _outages;
     private LocalBudgetStore? _fallback;
     private bool _disposed;
+    private bool _hasWeighted;
 
     public RedisBudgetStore(RedisBudgets budgets, ThrottlingPolicy policy, string? scope, Clock clock, ThrottlingMetrics? metrics, ILogger logger)
     {
@@ -103,6 +104,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         _leaseMicros = budgets.Options.SlotLease.Ticks / 10;
         _capMicros = policy.RecordingDelayCap.Ticks / 10;
         _longestWindow = policy.RateLimits.Concat(policy.Methods.SelectMany(m => m.RateLimits)).Select(l => l.Window.Ticks).DefaultIfEmpty(0).Max();
+        _hasWeighted = policy.RateLimits.Any(l => l.IsWeighted);
         _shared = budgets.IsAvailable;
         if (!_shared)
         {
@@ -192,6 +194,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     {
         lock (_sync)
         {
+            _hasWeighted |= limits.Any(l => l.IsWeighted);
             StageScript script = CreateScript(new MethodStage([], _stages.Count), methodKey, limits);
             MethodStage stage = script.Stage;
             _stages.Add(script);
@@ -216,13 +219,13 @@ internal sealed class RedisBudgetStore : BudgetStore
     }
 
     // Every call asks Redis, so none is admitted without a wait.
-    public override bool TryEnter(MethodStage stage, out long ticket)
+    public override bool TryEnter(MethodStage stage, int cost, out long ticket)
     {
         ticket = Unrecorded;
         return false;
     }
 
-    public override ValueTask<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken)
+    public override ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         RedisWaiter waiter;
@@ -238,7 +241,7 @@ internal sealed class RedisBudgetStore : BudgetStore
 
             if (!_shared)
             {
-                return EnterUnshared(stage, cancellationToken);
+                return EnterUnshared(stage, cost, cancellationToken);
             }
 
             if (_queue.Count >= _queueLimit)
@@ -246,7 +249,7 @@ internal sealed class RedisBudgetStore : BudgetStore
                 throw Reject(RejectionReason.QueueFull);
             }
 
-            waiter = new RedisWaiter(stage, now);
+            waiter = new RedisWaiter(stage, cost, now);
             _queue.AddLast(waiter.Node);
             if (!_pumping)
             {
@@ -268,7 +271,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         return new ValueTask<long>(waiter.Task);
     }
 
-    public override long Invoked(MethodStage stage, long entered)
+    public override long Invoked(MethodStage stage, long entered, int cost)
     {
         lock (_sync)
         {
@@ -279,7 +282,7 @@ internal sealed class RedisBudgetStore : BudgetStore
                 if (call.AwaitsInvocation)
                 {
                     call.AwaitsInvocation = false;
-                    call.FallbackTicket = call.Fallback!.Invoked(call.FallbackStage!, call.FallbackEntered);
+                    call.FallbackTicket = call.Fallback!.Invoked(call.FallbackStage!, call.FallbackEntered, call.Cost);
                 }
             }
 
@@ -287,7 +290,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
     }
 
-    public override void Exit(MethodStage stage, long ticket)
+    public override void Exit(MethodStage stage, long ticket, int cost)
     {
         RunningCall? call;
         lock (_sync)
@@ -302,23 +305,67 @@ internal sealed class RedisBudgetStore : BudgetStore
             call.DatedAgo = now - datedAt;
             if (call.Fallback is { } fallback)
             {
-                fallback.Exit(call.FallbackStage!, call.FallbackTicket);
+                fallback.Exit(call.FallbackStage!, call.FallbackTicket, call.Cost);
                 if (!call.InRedis)
                 {
-                    _localStarts.Add((call.LeaseId, stage.Index, datedAt));
+                    _localStarts.Add((call.LeaseId, stage.Index, datedAt, call.Cost));
                 }
             }
             else if (call.InRedis && _longestWindow > 0)
             {
-                RememberStart(stage.Index, datedAt, now);
+                RememberStart(stage.Index, datedAt, now, call.Cost);
             }
         }
 
         StageScript script = _stages[stage.Index];
         if (call.InRedis && (_slots > 0 || script.HasSlidingWindow || call.Told is not null))
         {
-            _budgets.Track(ReleaseAsync(script, call.LeaseId, call));
+            _budgets.Track(ReleaseAsync(script, call.LeaseId, call.Cost, call));
         }
+    }
+
+    public override bool HasWeightedLimits => Volatile.Read(ref _hasWeighted);
+
+    // A call counted in Redis has its log entries rewritten to its real cost (settle.lua); one on the local share settles
+    // there. Either way its release and any write-back then carry the real cost.
+    public override void Settle(MethodStage stage, long ticket, int reserved, int actual)
+    {
+        RunningCall? call;
+        lock (_sync)
+        {
+            if (!_running.TryGetValue(ticket, out call) || call.Cost == actual)
+            {
+                return;
+            }
+
+            reserved = call.Cost;
+            call.Cost = actual;
+            if (call.Fallback is { } fallback && call.FallbackTicket != Unrecorded)
+            {
+                fallback.Settle(call.FallbackStage!, call.FallbackTicket, reserved, actual);
+            }
+        }
+
+        if (call.InRedis)
+        {
+            StageScript script = _stages[stage.Index];
+            long age = (_clock.Now() - call.InvokedAt) / 10;
+            _budgets.Track(SettleAsync(script, call.LeaseId, reserved, actual, age));
+        }
+    }
+
+    private async Task SettleAsync(StageScript script, string leaseId, int reserved, int actual, long age)
+    {
+        try
+        {
+            await _budgets.RunAsync(RedisScript.Settle, script.Keys, [_budgets.Skew, leaseId, reserved, actual, age, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs]).ConfigureAwait(false);
+        }
+        catch (RedisUnavailableException)
+        {
+            // The reservation stands: the safe side.
+        }
+
+        Signal();
     }
 
     // What the server said of its request quota binds every process: its release, which follows at once, carries it to
@@ -591,7 +638,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     // again (the next recovery tries them all).
     private async Task<bool> TakeBackAbandonedAsync()
     {
-        (int Stage, string[] Leases)[] abandoned;
+        (int Stage, string[] Leases, int[] Costs)[] abandoned;
         lock (_sync)
         {
             abandoned = _abandoned.ToArray();
@@ -599,10 +646,10 @@ internal sealed class RedisBudgetStore : BudgetStore
 
         try
         {
-            foreach ((int stage, string[] leases) in abandoned)
+            foreach ((int stage, string[] leases, int[] costs) in abandoned)
             {
                 StageScript script = _stages[stage];
-                await _budgets.RunAsync(RedisScript.Abandon, script.Keys, [script.LimitCount, .. script.LimitArgs, .. leases.Select(l => (RedisValue)l)]).ConfigureAwait(false);
+                await _budgets.RunAsync(RedisScript.Abandon, script.Keys, [script.LimitCount, .. script.LimitArgs, .. Calls(leases, costs)]).ConfigureAwait(false);
             }
         }
         catch (RedisUnavailableException)
@@ -637,10 +684,10 @@ internal sealed class RedisBudgetStore : BudgetStore
             // Every call running on the local share, those the shared budget admitted before the outage too: a Redis that
             // was restarted has forgotten their leases. Writing a lease or a sliding window's start again only moves it.
             IEnumerable<RunningCall> running = _running.Values.Where(c => c.Fallback is not null);
-            var starts = _localStarts.Skip(from).Select(s => (s.LeaseId, s.Stage, Age: (now - s.DatedAt) / 10, Running: false))
-                .Concat(running.Select(c => (c.LeaseId, c.Stage.Index, Age: (now - Clock.Later(c.InvokedAt, _policy.RecordingDelayCap.Ticks)) / 10, Running: _slots > 0)));
+            var starts = _localStarts.Skip(from).Select(s => (s.LeaseId, s.Stage, s.Cost, Age: (now - s.DatedAt) / 10, Running: false))
+                .Concat(running.Select(c => (c.LeaseId, c.Stage.Index, c.Cost, Age: (now - Clock.Later(c.InvokedAt, _policy.RecordingDelayCap.Ticks)) / 10, Running: _slots > 0)));
             replays = starts.GroupBy(s => s.Item2)
-                .Select(g => (_stages[g.Key], g.SelectMany(s => new RedisValue[] { s.LeaseId, 1, s.Age, s.Running ? "1" : "0" }).ToArray()))
+                .Select(g => (_stages[g.Key], g.SelectMany(s => new RedisValue[] { s.LeaseId, s.Cost, s.Age, s.Running ? "1" : "0" }).ToArray()))
                 .ToList();
         }
 
@@ -733,7 +780,7 @@ internal sealed class RedisBudgetStore : BudgetStore
             RedisResult[] answer;
             try
             {
-                answer = (RedisResult[])(await AcquireAsync(_stages[next.Stage.Index], leases).ConfigureAwait(false))!;
+                answer = (RedisResult[])(await AcquireAsync(_stages[next.Stage.Index], leases, batch).ConfigureAwait(false))!;
             }
             catch (RedisUnavailableException)
             {
@@ -741,7 +788,7 @@ internal sealed class RedisBudgetStore : BudgetStore
                 // had written or queued once Redis answers again, so its grants are taken back on recovery.
                 lock (_sync)
                 {
-                    _abandoned.Add((next.Stage.Index, leases));
+                    _abandoned.Add((next.Stage.Index, leases, batch.Select(w => w.Cost).ToArray()));
                 }
 
                 continue;
@@ -849,11 +896,15 @@ internal sealed class RedisBudgetStore : BudgetStore
 
     private string NewLeaseId() => _budgets.ProcessId + ":" + Interlocked.Increment(ref _nextTicket).ToString(CultureInfo.InvariantCulture);
 
-    private Task<RedisResult> AcquireAsync(StageScript script, string[] leases)
+    private Task<RedisResult> AcquireAsync(StageScript script, string[] leases, List<RedisWaiter> batch)
         => _budgets.RunAsync(
             RedisScript.Acquire,
             script.Keys,
-            [_budgets.Skew, _leaseMicros, _adaptive is null ? _slots : SlotLimit, 1, _capMicros, script.LimitCount, .. script.LimitArgs, .. leases.Select(l => (RedisValue)l)]);
+            [_budgets.Skew, _leaseMicros, _adaptive is null ? _slots : SlotLimit, _capMicros, script.LimitCount, .. script.LimitArgs, .. Calls(leases, batch.Select(w => w.Cost).ToArray())]);
+
+    // The scripts' list of calls: each lease id followed by its call's cost (what its weighted limits charge).
+    private static IEnumerable<RedisValue> Calls(string[] leases, int[] costs)
+        => leases.SelectMany((lease, i) => new RedisValue[] { lease, costs[i] });
 
     // Redis gave `waiter` its turn; a waiter that left meanwhile (cancelled, MaxWait) gives it straight back.
     private void Granted(RedisWaiter waiter, string leaseId, long mark, long ownLeft)
@@ -861,7 +912,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         long ticket;
         lock (_sync)
         {
-            var call = new RunningCall(leaseId, waiter.Stage) { InRedis = true, InvokedAt = _clock.Now(), Mark = mark, OwnLeft = ownLeft };
+            var call = new RunningCall(leaseId, waiter.Stage) { InRedis = true, InvokedAt = _clock.Now(), Mark = mark, OwnLeft = ownLeft, Cost = waiter.Cost };
             if (waiter.Node.List is null)
             {
                 ticket = 0;
@@ -884,14 +935,14 @@ internal sealed class RedisBudgetStore : BudgetStore
                 }
             }
 
-            _budgets.Track(ReleaseAsync(_stages[waiter.Stage.Index], leaseId));
+            _budgets.Track(ReleaseAsync(_stages[waiter.Stage.Index], leaseId, waiter.Cost));
         }
     }
 
     // `call`, when given, may carry what the server's answer to it said (ServerSaid).
-    private async Task ReleaseAsync(StageScript script, string leaseId, RunningCall? call = null)
+    private async Task ReleaseAsync(StageScript script, string leaseId, int cost, RunningCall? call = null)
     {
-        RedisValue[] arguments = [_budgets.Skew, leaseId, 1, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs];
+        RedisValue[] arguments = [_budgets.Skew, leaseId, cost, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs];
         if (call?.Told is { } quota)
         {
             arguments = [.. arguments, call.Mark, quota.Remaining, quota.Reset.Ticks / 10, call.OwnLeft, call.DatedAgo / 10];
@@ -974,9 +1025,9 @@ internal sealed class RedisBudgetStore : BudgetStore
     }
 
     // Under _sync.
-    private void RememberStart(int stage, long datedAt, long now)
+    private void RememberStart(int stage, long datedAt, long now, int cost)
     {
-        _recentStarts.Enqueue((stage, datedAt));
+        _recentStarts.Enqueue((stage, datedAt, cost));
         while (_recentStarts.Peek().DatedAt <= now - _longestWindow)
         {
             _recentStarts.Dequeue();
@@ -984,7 +1035,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     }
 
     // A call while Redis is away, as OnUnavailable says.
-    private ValueTask<long> EnterUnshared(MethodStage stage, CancellationToken cancellationToken)
+    private ValueTask<long> EnterUnshared(MethodStage stage, int cost, CancellationToken cancellationToken)
     {
         switch (_budgets.Options.OnUnavailable)
         {
@@ -993,7 +1044,7 @@ internal sealed class RedisBudgetStore : BudgetStore
             case RedisUnavailableMode.FailOpen:
                 lock (_sync)
                 {
-                    return new ValueTask<long>(Register(new RunningCall(string.Empty, stage) { InvokedAt = _clock.Now() }));
+                    return new ValueTask<long>(Register(new RunningCall(string.Empty, stage) { InvokedAt = _clock.Now(), Cost = cost }));
                 }
         }
 
@@ -1006,23 +1057,23 @@ internal sealed class RedisBudgetStore : BudgetStore
             fallbackStage = script.FallbackStage ??= fallback.AddStage(string.Empty, Share(script.MethodLimits, _budgets.LiveProcesses));
         }
 
-        if (fallback.TryEnter(fallbackStage, out long ticket))
+        if (fallback.TryEnter(fallbackStage, cost, out long ticket))
         {
             lock (_sync)
             {
-                return new ValueTask<long>(RegisterFallback(stage, fallback, fallbackStage, ticket, invoked: true));
+                return new ValueTask<long>(RegisterFallback(stage, cost, fallback, fallbackStage, ticket, invoked: true));
             }
         }
 
-        return new ValueTask<long>(EnterFallbackAsync(stage, fallback, fallbackStage, cancellationToken));
+        return new ValueTask<long>(EnterFallbackAsync(stage, cost, fallback, fallbackStage, cancellationToken));
     }
 
-    private async Task<long> EnterFallbackAsync(MethodStage stage, LocalBudgetStore fallback, MethodStage fallbackStage, CancellationToken cancellationToken)
+    private async Task<long> EnterFallbackAsync(MethodStage stage, int cost, LocalBudgetStore fallback, MethodStage fallbackStage, CancellationToken cancellationToken)
     {
-        long entered = await fallback.EnterAsync(fallbackStage, cancellationToken).ConfigureAwait(false);
+        long entered = await fallback.EnterAsync(fallbackStage, cost, cancellationToken).ConfigureAwait(false);
         lock (_sync)
         {
-            return RegisterFallback(stage, fallback, fallbackStage, entered, invoked: false);
+            return RegisterFallback(stage, cost, fallback, fallbackStage, entered, invoked: false);
         }
     }
 
@@ -1032,7 +1083,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         long ticket;
         try
         {
-            ticket = await EnterUnshared(waiter.Stage, waiter.CancellationToken).ConfigureAwait(false);
+            ticket = await EnterUnshared(waiter.Stage, waiter.Cost, waiter.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (waiter.CancellationToken.IsCancellationRequested)
         {
@@ -1047,13 +1098,13 @@ internal sealed class RedisBudgetStore : BudgetStore
 
         if (!waiter.TryGrant(ticket))
         {
-            Exit(waiter.Stage, Invoked(waiter.Stage, ticket));
+            Exit(waiter.Stage, Invoked(waiter.Stage, ticket, waiter.Cost), waiter.Cost);
         }
     }
 
-    private long RegisterFallback(MethodStage stage, LocalBudgetStore fallback, MethodStage fallbackStage, long entered, bool invoked)
+    private long RegisterFallback(MethodStage stage, int cost, LocalBudgetStore fallback, MethodStage fallbackStage, long entered, bool invoked)
     {
-        var call = new RunningCall(NewLeaseId(), stage) { Fallback = fallback, FallbackStage = fallbackStage, InvokedAt = _clock.Now() };
+        var call = new RunningCall(NewLeaseId(), stage) { Fallback = fallback, FallbackStage = fallbackStage, InvokedAt = _clock.Now(), Cost = cost };
         if (invoked)
         {
             call.FallbackTicket = entered;
@@ -1097,9 +1148,9 @@ internal sealed class RedisBudgetStore : BudgetStore
             script.FallbackStage = fallback.AddStage(string.Empty, Share(script.MethodLimits, processes));
         }
 
-        foreach ((int stage, long datedAt) in _recentStarts)
+        foreach ((int stage, long datedAt, int cost) in _recentStarts)
         {
-            fallback.RecordStart(_stages[stage].FallbackStage!, datedAt);
+            fallback.RecordStart(_stages[stage].FallbackStage!, datedAt, cost);
         }
 
         // Calls the shared budget admitted keep their slots, and their starts count, until they end.
@@ -1107,7 +1158,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         {
             MethodStage stage = _stages[call.Stage.Index].FallbackStage!;
             fallback.Occupy();
-            fallback.RecordStart(stage, now);
+            fallback.RecordStart(stage, now, call.Cost);
             call.Fallback = fallback;
             call.FallbackStage = stage;
             call.FallbackTicket = Unrecorded;
@@ -1118,7 +1169,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     }
 
     private static RateLimitPolicy[] Share(IReadOnlyList<RateLimitPolicy> limits, int processes)
-        => limits.Select(l => new RateLimitPolicy(Math.Max(1, l.Permits / processes), l.Window) { Kind = l.Kind }).ToArray();
+        => limits.Select(l => new RateLimitPolicy(Math.Max(1, l.Permits / processes), l.Window) { Kind = l.Kind, Unit = l.Unit }).ToArray();
 
     private static async Task SleepAsync(Task wake, long micros)
     {

@@ -46,6 +46,8 @@ internal sealed class RedisScript
 
     public static RedisScript Abandon { get; } = Load("abandon");
 
+    public static RedisScript Settle { get; } = Load("settle");
+
     public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
     {
         try

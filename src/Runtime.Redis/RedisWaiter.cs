@@ -15,14 +15,18 @@ internal sealed class RedisWaiter
     private CancellationTokenRegistration _cancellation;
     private ITimer? _deadline;
 
-    public RedisWaiter(MethodStage stage, long enqueuedAt)
+    public RedisWaiter(MethodStage stage, int cost, long enqueuedAt)
     {
         Stage = stage;
+        Cost = cost;
         EnqueuedAt = enqueuedAt;
         Node = new LinkedListNode<RedisWaiter>(this);
     }
 
     public MethodStage Stage { get; }
+
+    /// <summary>What the call is charged in its weighted limits.</summary>
+    public int Cost { get; }
 
     public long EnqueuedAt { get; }
 

@@ -14,6 +14,9 @@ internal sealed class RunningCall
 
     public MethodStage Stage { get; }
 
+    /// <summary>What the call holds of its weighted limits: its declared cost, or its real one once settled.</summary>
+    public int Cost { get; set; }
+
     /// <summary>Counted in Redis: its release frees its lease and dates its start there.</summary>
     public bool InRedis { get; set; }
 

@@ -10,6 +10,7 @@ internal static class KnownTypeNames
     public const string RateLimitAttribute = "Throttling.RateLimitAttribute";
     public const string BackoffAttribute = "Throttling.BackoffAttribute";
     public const string UnthrottledAttribute = "Throttling.UnthrottledAttribute";
+    public const string CostAttribute = "Throttling.CostAttribute";
     public const string GeneratedCodeAttribute = "System.CodeDom.Compiler.GeneratedCodeAttribute";
 
     // BCL types that several rules and the generator resolve.

@@ -26,4 +26,13 @@ internal static class LimitRules
 
     /// <summary>Whether <paramref name="value"/> is a value of <c>RateLimitKind</c>.</summary>
     public static bool IsValidKind(int value) => value >= 0 && value < KindNames.Length;
+
+    /// <summary>The unit of a limit that counts each call once; the default.</summary>
+    public const string RequestsUnit = "requests";
+
+    /// <summary>A limit's unit: a word, such as "tokens" or "credits".</summary>
+    public static bool IsValidUnit(string? unit) => unit is not null && unit.Trim().Length != 0;
+
+    /// <summary>Whether a limit of <paramref name="unit"/> counts calls rather than their costs.</summary>
+    public static bool CountsRequests(string unit) => string.Equals(unit, RequestsUnit, System.StringComparison.OrdinalIgnoreCase);
 }

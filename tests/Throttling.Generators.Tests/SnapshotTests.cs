@@ -37,6 +37,40 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void A_client_whose_calls_cost_tokens()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Throttling;
+
+            namespace Chat;
+
+            public sealed record ChatRequest(string Prompt, int MaxTokens);
+            public sealed record Completion(string Text, long ActualCost) : IReportsCost;
+
+            [Slots(8)]
+            [RateLimit(500, "1m")]
+            [RateLimit(90_000, "1m", Unit = "tokens")]
+            public interface IChatClient
+            {
+                Task<Completion> CompleteAsync(ChatRequest request, [Cost] int maxTokens, CancellationToken cancellationToken = default);
+
+                Task<Completion> AskAsync([Cost("MaxTokens")] ChatRequest request);
+
+                [RateLimit(10, "1s")]
+                IAsyncEnumerable<string> StreamAsync([Cost(nameof(ChatRequest.MaxTokens))] ChatRequest request, CancellationToken cancellationToken = default);
+
+                Task ForgetAsync(string id, [Cost] long credits);
+            }
+            """);
+
+        run.AssertCompilesCleanly();
+        Snapshot.Match(run.Source("Chat.ThrottledChatClient.g.cs"), "ChatClient");
+    }
+
+    [Fact]
     public void Every_shape_a_client_interface_has()
     {
         GeneratorRun run = GeneratorHarness.Run("""

@@ -60,18 +60,43 @@ public class AcquireScriptTests(SharedRedis redis)
     }
 
     [Fact]
-    public async Task Permit_counts_take_that_many_permits_and_wait_for_that_many_to_free()
+    public async Task A_cost_takes_that_many_units_of_a_weighted_limit_and_one_request_of_the_others()
     {
-        var limit = new RateLimitPolicy(5, TimeSpan.FromSeconds(10));
-        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [limit]);
+        var tokens = new RateLimitPolicy(5, TimeSpan.FromSeconds(10)) { Unit = "tokens" };
+        var requests = new RateLimitPolicy(10, TimeSpan.FromSeconds(10));
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [tokens, requests]);
 
-        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero, permits: 3)).Status);
-        Assert.Equal(0, (await scripts.AcquireAsync("b", TimeSpan.Zero, permits: 3)).Status);
-        Assert.Equal(1, (await scripts.AcquireAsync("c", TimeSpan.Zero, permits: 2)).Status);
-        Assert.Equal(5, await scripts.SlidingSumAsync(limit));
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero, cost: 3)).Status);
+        Assert.Equal(0, (await scripts.AcquireAsync("b", TimeSpan.Zero, cost: 3)).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("c", TimeSpan.Zero, cost: 2)).Status);
+        Assert.Equal(5, await scripts.SlidingSumAsync(tokens));
+        Assert.Equal(2, await scripts.SlidingSumAsync(requests));
 
         // After the window the three of "a" and the two of "c" leave together.
-        Assert.Equal(1, (await scripts.AcquireAsync("d", TimeSpan.FromSeconds(10.1), permits: 5)).Status);
+        Assert.Equal(1, (await scripts.AcquireAsync("d", TimeSpan.FromSeconds(10.1), cost: 5)).Status);
+    }
+
+    [Fact]
+    public async Task Settling_rewrites_a_start_to_its_real_cost_at_its_date()
+    {
+        var tokens = new RateLimitPolicy(100, TimeSpan.FromSeconds(10)) { Unit = "tokens" };
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [tokens]) { Cap = TimeSpan.FromSeconds(1) };
+
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero, cost: 80)).Status);
+        Assert.Equal(0, (await scripts.AcquireAsync("b", TimeSpan.Zero, cost: 30)).Status);
+
+        // "a" used 20 of its 80: the 60 it did not use are free at once, while its 20 keep their date.
+        await scripts.SettleAsync("a", reserved: 80, actual: 20, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
+        Assert.Equal(20, await scripts.SlidingSumAsync(tokens));
+        Assert.Equal(1, (await scripts.AcquireAsync("b", TimeSpan.FromMilliseconds(300), cost: 30)).Status);
+        Assert.Equal(1, await scripts.ReleaseAsync("a", TimeSpan.FromMilliseconds(400), cost: 20));
+
+        // An overrun is charged: "b" used 70, which leaves no room for 30 more until "a"'s 20 leave the window.
+        await scripts.SettleAsync("b", reserved: 30, actual: 70, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500));
+        Assert.Equal(90, await scripts.SlidingSumAsync(tokens));
+        (long status, TimeSpan wait) = await scripts.AcquireAsync("c", TimeSpan.FromMilliseconds(600), cost: 30);
+        Assert.Equal(0, status);
+        Assert.InRange(wait, TimeSpan.FromSeconds(9.7), TimeSpan.FromSeconds(9.9));
     }
 
     [Fact]

@@ -93,6 +93,34 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     }
 
     [Fact]
+    public async Task A_weighted_limit_is_charged_each_call_s_cost_in_every_process_and_settled_to_its_real_cost()
+    {
+        var tokens = new RateLimitPolicy(100, TimeSpan.FromMinutes(1)) { Unit = "tokens" };
+        var policy = new ThrottlingPolicy("Costed") { RateLimits = [new RateLimitPolicy(50, TimeSpan.FromMinutes(1)), tokens] };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+        RedisKey sum = Keys("Costed").Limit(string.Empty, tokens).Aux;
+
+        // 70 reserved, 30 used: the 40 left over return to the shared window.
+        await first.DefaultGate.RunWithCostAsync(70, 0, static _ => Task.FromResult(new Usage(30)), detector: null, CancellationToken.None);
+        await Eventually.TrueAsync(() => (long)Database.StringGet(sum) == 30, "the first call was settled to 30 in Redis");
+
+        // So the second process fits 70 more, and then nothing: a call of 1 waits while the window is full.
+        await second.DefaultGate.RunWithCostAsync(70, 0, static _ => Task.FromResult(new Usage(70)), detector: null, CancellationToken.None);
+        Assert.Equal(100, (long)await Database.StringGetAsync(sum));
+        Task<Usage> waiting = first.DefaultGate.RunWithCostAsync(1, 0, static _ => Task.FromResult(new Usage(1)), detector: null, CancellationToken.None);
+        await Eventually.TrueAsync(() => first.Waiting == 1, "a call of 1 waits for the full window");
+        Assert.False(waiting.IsCompleted);
+
+        // A cost beyond the whole limit fails in either process without waiting.
+        var rejected = await Assert.ThrowsAsync<ThrottlingRejectedException>(
+            () => second.DefaultGate.RunWithCostAsync(101, 0, static _ => Task.FromResult(new Usage(101)), detector: null, CancellationToken.None));
+        Assert.Equal(RejectionReason.CostExceedsLimit, rejected.Reason);
+    }
+
+    private sealed record Usage(long ActualCost) : IReportsCost;
+
+    [Fact]
     public async Task The_window_is_measured_on_Redis_clock_not_on_the_process_clock()
     {
         var time = new FakeTimeProvider();

@@ -9,6 +9,7 @@ public sealed class RequestLog
     private readonly List<RequestRecord> _records = new();
     private readonly long _origin = Stopwatch.GetTimestamp();
     private int _inFlight;
+    private long _tokensUsed;
 
     /// <summary>Requests being worked on now.</summary>
     public int InFlight
@@ -98,6 +99,11 @@ public sealed class RequestLog
             _inFlight--;
         }
     }
+
+    /// <summary>Tokens the completions answered so far used.</summary>
+    public long TokensUsed => Interlocked.Read(ref _tokensUsed);
+
+    internal void RecordTokens(long tokens) => Interlocked.Add(ref _tokensUsed, tokens);
 
     internal void Record(TimeSpan arrived, int status)
     {

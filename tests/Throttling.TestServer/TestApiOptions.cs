@@ -21,6 +21,15 @@ public sealed record TestApiOptions
     /// <summary>How refusals say when to come back.</summary>
     public RetryAfterFormat RetryAfter { get; init; } = RetryAfterFormat.Seconds;
 
+    /// <summary>
+    /// Tokens accepted in any window of <see cref="TokenWindow"/> by <c>POST /v1/completions</c>, each request charged its
+    /// <c>max_tokens</c> on arrival and corrected to what it used on completion. 0 for no limit.
+    /// </summary>
+    public long TokensPerWindow { get; init; }
+
+    /// <summary>The token limit's window.</summary>
+    public TimeSpan TokenWindow { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Which rate-limit headers answers carry, if any.</summary>
     public RateLimitHeaderFamily RateLimitHeaders { get; init; } = RateLimitHeaderFamily.Ietf;
 }

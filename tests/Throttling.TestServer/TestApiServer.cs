@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -13,18 +14,22 @@ namespace Throttling.TestServer;
 /// <summary>
 /// A real HTTP API on 127.0.0.1 (Kestrel, a free port) that enforces a concurrency limit and an exact sliding-window
 /// rate limit the way rate-limited providers do, and logs what it saw. <c>GET /items/{id}</c> answers
-/// <c>{"id":...}</c> after the configured latency.
+/// <c>{"id":...}</c> after the configured latency. <c>POST /v1/completions</c> with <c>{"id":7,"max_tokens":200}</c> is
+/// an LLM API's: under its token limit (<see cref="TestApiOptions.TokensPerWindow"/>) it answers
+/// <c>{"id":7,"usage":{"total_tokens":120}}</c>, having used between 30% and 70% of <c>max_tokens</c> (<see cref="TokensUsed"/>).
 /// </summary>
 public sealed class TestApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly SlidingWindowCounter? _rate;
+    private readonly TokenWindowCounter? _tokens;
 
     private TestApiServer(WebApplication app, TestApiOptions options)
     {
         _app = app;
         Options = options;
         _rate = options.RatePermits > 0 ? new SlidingWindowCounter(options.RatePermits, options.RateWindow) : null;
+        _tokens = options.TokensPerWindow > 0 ? new TokenWindowCounter(options.TokensPerWindow, options.TokenWindow) : null;
     }
 
     public TestApiOptions Options { get; }
@@ -45,6 +50,7 @@ public sealed class TestApiServer : IAsyncDisposable
         WebApplication app = builder.Build();
         var server = new TestApiServer(app, options);
         app.MapGet("/items/{id}", server.HandleAsync);
+        app.MapPost("/v1/completions", server.CompleteAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
@@ -60,32 +66,24 @@ public sealed class TestApiServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, string id)
     {
         TimeSpan arrived = Log.Now;
-        if (!Log.TryEnter(Options.ConcurrencyLimit))
+        if (!Admitted(context, arrived))
         {
-            Refuse(context, Options.OverConcurrencyStatus, TimeSpan.FromSeconds(1));
-            Log.Record(arrived, Options.OverConcurrencyStatus);
             return;
         }
 
         int remaining = 0;
         TimeSpan reset = TimeSpan.Zero;
-        try
-        {
-            if (_rate is not null && !_rate.TryAccept(arrived, out remaining, out TimeSpan nextPermit, out reset))
-            {
-                Log.Exit();
-                WriteRateLimitHeaders(context, remaining, reset);
-                Refuse(context, StatusCodes.Status429TooManyRequests, nextPermit);
-                Log.Record(arrived, StatusCodes.Status429TooManyRequests);
-                return;
-            }
-
-            await Task.Delay(Options.Latency.Sample(), context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        if (_rate is not null && !_rate.TryAccept(arrived, out remaining, out TimeSpan nextPermit, out reset))
         {
             Log.Exit();
-            Log.Record(arrived, 499);
+            WriteRateLimitHeaders(context, remaining, reset);
+            Refuse(context, StatusCodes.Status429TooManyRequests, nextPermit);
+            Log.Record(arrived, StatusCodes.Status429TooManyRequests);
+            return;
+        }
+
+        if (!await WorkedAsync(context, arrived).ConfigureAwait(false))
+        {
             return;
         }
 
@@ -98,6 +96,73 @@ public sealed class TestApiServer : IAsyncDisposable
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync($$"""{"id":"{{id}}"}""", context.RequestAborted).ConfigureAwait(false);
         Log.Record(arrived, StatusCodes.Status200OK);
+    }
+
+    /// <summary>What a completion of request <paramref name="id"/> uses of its <paramref name="maxTokens"/>: 30% to 70%, by id.</summary>
+    public static long TokensUsed(int id, long maxTokens) => Math.Max(1, maxTokens * (30 + (Math.Abs(id) * 37 % 41)) / 100);
+
+    private async Task CompleteAsync(HttpContext context, CompletionRequest request)
+    {
+        TimeSpan arrived = Log.Now;
+        if (!Admitted(context, arrived))
+        {
+            return;
+        }
+
+        TokenWindowCounter.Charge? charge = null;
+        if (_tokens is not null && !_tokens.TryCharge(arrived, request.MaxTokens, out charge, out _, out TimeSpan retryAfter))
+        {
+            Log.Exit();
+            Refuse(context, StatusCodes.Status429TooManyRequests, retryAfter);
+            Log.Record(arrived, StatusCodes.Status429TooManyRequests);
+            return;
+        }
+
+        if (!await WorkedAsync(context, arrived).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        long used = TokensUsed(request.Id, request.MaxTokens);
+        if (charge is not null)
+        {
+            _tokens!.Correct(charge, used);
+        }
+
+        Log.Exit();
+        Log.RecordTokens(used);
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync($$$"""{"id":{{{Invariant(request.Id)}}},"usage":{"total_tokens":{{{Invariant(used)}}}}}""", context.RequestAborted).ConfigureAwait(false);
+        Log.Record(arrived, StatusCodes.Status200OK);
+    }
+
+    // Within the concurrency limit, or refused as the options say.
+    private bool Admitted(HttpContext context, TimeSpan arrived)
+    {
+        if (Log.TryEnter(Options.ConcurrencyLimit))
+        {
+            return true;
+        }
+
+        Refuse(context, Options.OverConcurrencyStatus, TimeSpan.FromSeconds(1));
+        Log.Record(arrived, Options.OverConcurrencyStatus);
+        return false;
+    }
+
+    // The request's latency; false when its caller went away meanwhile.
+    private async Task<bool> WorkedAsync(HttpContext context, TimeSpan arrived)
+    {
+        try
+        {
+            await Task.Delay(Options.Latency.Sample(), context.RequestAborted).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Log.Exit();
+            Log.Record(arrived, 499);
+            return false;
+        }
     }
 
     private void Refuse(HttpContext context, int status, TimeSpan retryAfter)
@@ -160,3 +225,6 @@ public sealed class TestApiServer : IAsyncDisposable
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The body of <c>POST /v1/completions</c>: <c>{"id":7,"max_tokens":200}</c>.</summary>
+public sealed record CompletionRequest(int Id, [property: JsonPropertyName("max_tokens")] long MaxTokens);

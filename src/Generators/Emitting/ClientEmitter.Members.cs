@@ -60,13 +60,34 @@ internal static partial class ClientEmitter
                 break;
         }
 
-        if (method.CancellationToken is { } token)
+        if (method.Cost is { } cost)
+        {
+            // The entry points with a cost take the detector and the token in full.
+            entry = method.Shape == GatedShape.AsyncEnumerable ? "RunStreamWithCost" : "RunWithCostAsync";
+            arguments.Insert(0, CostArgument(cost));
+            if (method.Shape is GatedShape.TaskOfT or GatedShape.ValueTaskOfT && method.Detector == ResultDetector.None)
+            {
+                arguments.Add("null");
+            }
+
+            arguments.Add(method.CancellationToken ?? "default");
+        }
+        else if (method.CancellationToken is { } token)
         {
             arguments.Add(token);
         }
 
         writer.Line(MethodHead(method));
         writer.Indent().Line($"=> {gate}.{entry}({string.Join(", ", arguments)});").Outdent();
+    }
+
+    // The cost, checked where it is read, so that a negative one names the caller's parameter.
+    private static string CostArgument(CostSource cost)
+    {
+        string value = cost.Property is null
+            ? cost.Parameter
+            : (cost.IsReference ? $"({cost.Parameter} ?? throw new global::System.ArgumentNullException(nameof({cost.Parameter})))" : cost.Parameter) + "." + cost.Property;
+        return $"global::Throttling.CallGate.Cost({value}, nameof({cost.Parameter}))";
     }
 
     private static void WriteProperty(SourceWriter writer, PropertyModel property)

@@ -90,8 +90,18 @@ internal static partial class ClientEmitter
 
     private static string RateLimitPolicy(RateLimitValues limit)
     {
-        string kind = limit.Kind == 0 ? string.Empty : " { Kind = global::Throttling.RateLimitKind." + LimitRules.KindNames[limit.Kind] + " }";
-        return $"new global::Throttling.RateLimitPolicy({Number(limit.Permits)}, {TimeSpanLiteral(limit.Window)}){kind}";
+        var settings = new List<string>();
+        if (limit.Kind != 0)
+        {
+            settings.Add("Kind = global::Throttling.RateLimitKind." + LimitRules.KindNames[limit.Kind]);
+        }
+
+        if (limit.IsWeighted)
+        {
+            settings.Add("Unit = " + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(limit.Unit, quote: true));
+        }
+
+        return $"new global::Throttling.RateLimitPolicy({Number(limit.Permits)}, {TimeSpanLiteral(limit.Window)})" + Initializer(settings);
     }
 
     private static string BackoffPolicy(BackoffValues backoff)
@@ -148,7 +158,7 @@ internal static partial class ClientEmitter
             parts.Add($"at most {Number(slots.Count)} in flight");
         }
 
-        parts.AddRange(policy.RateLimits.Select(l => $"at most {Number(l.Permits)} starts per {Duration.Format(l.Window)}"));
+        parts.AddRange(policy.RateLimits.Select(l => $"at most {Number(l.Permits)} {(l.IsWeighted ? System.Security.SecurityElement.Escape(l.Unit) + " of the calls' costs" : "starts")} per {Duration.Format(l.Window)}"));
         int retries = policy.Backoff?.MaxRetries ?? BackoffDefaults.MaxRetries;
         parts.Add(retries == 0
             ? "calls the server throttles (HTTP 429) are not retried"

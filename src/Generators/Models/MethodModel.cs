@@ -19,5 +19,6 @@ internal sealed record MethodModel(
     string? PolicyKey,
     ResultDetector Detector,
     string? ResultType,
-    bool HasPositionalState)
+    bool HasPositionalState,
+    CostSource? Cost)
     : MemberModel(Handling, Name, Type, ExplicitInterface, PassThroughReason);

@@ -56,8 +56,10 @@ internal static partial class ClientParser
     {
         string? gateField = null;
         string? policyKey = null;
+        CostSource? cost = null;
         if (handling == MemberHandling.Gated)
         {
+            cost = ReadCost(method, symbols, problems);
             string key = UniqueKey(method.Name, methodPolicies.Select(m => m.Key));
             if (ReadMethodPolicy(method, key, symbols, problems) is { } methodPolicy)
             {
@@ -89,7 +91,17 @@ internal static partial class ClientParser
             PolicyKey: policyKey,
             Detector: detector,
             ResultType: detector == ResultDetector.RefitResponse ? result!.ToDisplayString(TypeFormat) : null,
-            HasPositionalState: method.Parameters.Any(p => ReservedTupleNames.Contains(p.Name) || IsItemName(p.Name)));
+            HasPositionalState: method.Parameters.Any(p => ReservedTupleNames.Contains(p.Name) || IsItemName(p.Name)),
+            Cost: cost);
+    }
+
+    // A [Cost] the THR105 analyzer reports stops the client, as a bad attribute value does.
+    private static CostSource? ReadCost(IMethodSymbol method, ThrottlingSymbols symbols, List<AttributeProblem> problems)
+    {
+        var costProblems = new List<CostProblem>();
+        CostSource? cost = CostParameter.Read(method, symbols, costProblems);
+        problems.AddRange(costProblems.Select(p => new AttributeProblem(isMalformedDuration: false, "Cost", -1, p.Detail)));
+        return cost is null ? null : new CostSource(Identifier(cost.Parameter), cost.Property is null ? null : Identifier(cost.Property), cost.IsReference);
     }
 
     private static PropertyModel ReadProperty(IPropertySymbol property, MemberHandling handling, string reason, string? explicitInterface)

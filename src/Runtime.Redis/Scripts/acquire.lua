@@ -1,9 +1,9 @@
 -- Takes a slot and a permit of every limit, all or nothing, for the starts of up to N calls, in order: one round trip
 -- admits as many of a process's waiters as the budget allows.
 -- KEYS: 1 slots (lease id -> deadline), 2 cool-down hash, then two per limit (see limits.lua).
--- ARGV: 1 skew, 2 lease (µs), 3 slot count (0: none; adaptive slots: the process's live limit), 4 permits per call,
---       5 recording cap (µs), 6 limit count, then per limit: kind, permits, window (µs), scope ("c" client, "m" method);
---       then one lease id per call.
+-- ARGV: 1 skew, 2 lease (µs), 3 slot count (0: none; adaptive slots: the process's live limit), 4 recording cap (µs),
+--       5 limit count, then per limit: kind, permits, window (µs), scope ("c" client, "m" method; "cw", "mw" where the
+--       limit counts units); then per call its lease id and its cost (what weighted limits charge it, see charge).
 -- Returns {granted, status, wait (µs; -1 unknown), now, asked (µs), starts, live, left, learned}: the first `granted`
 -- calls have their turn; status says why the next has not: 1 none (all granted); 0 the client cannot start (slots, a
 -- client limit); 2 only this method's limits are used up; 3 the server refused every call until later, having asked to
@@ -15,9 +15,9 @@
 -- The cool-down hash also holds n, that count; a and q: no start beyond the a-th before q (server_said); l, the live
 -- slot limit, below the slot count while adaptive slots keep it there; and p, the server's stricter policies.
 local now = now_us(ARGV[1])
-local lease, slots, permits, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local count = tonumber(ARGV[6])
-local first_id = 7 + count * 4
+local lease, slots, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local count = tonumber(ARGV[5])
+local first_id = 6 + count * 4
 
 local cool = redis.call('HMGET', KEYS[2], 'c', 'r', 'f', 'n', 'a', 'q', 'l', 'p')
 local learned = cool[8] or ''
@@ -39,13 +39,14 @@ local function answer(status, wait)
   if granted > 0 then
     redis.call('HSET', KEYS[2], 'n', starts)
     if redis.call('PTTL', KEYS[2]) < 86400000 then redis.call('PEXPIRE', KEYS[2], 86400000) end
-    local own = own_left(now, count, 7)
+    local own = own_left(now, count, 6)
     if own ~= math.huge then left = own end
   end
   return {granted, status, wait, now, 0, starts, live, left, learned}
 end
 
-for a = first_id, #ARGV do
+for a = first_id, #ARGV, 2 do
+  local cost = tonumber(ARGV[a + 1])
   if quota_reset > now and starts >= allowed then return answer(5, quota_reset - now) end
   if slots > 0 and redis.call('ZCARD', KEYS[1]) >= slots then
     local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -54,14 +55,15 @@ for a = first_id, #ARGV do
 
   local client_wait, method_wait = 0, 0
   for i = 0, count - 1 do
-    local kind, limit, window, scope = ARGV[7 + i * 4], tonumber(ARGV[8 + i * 4]), tonumber(ARGV[9 + i * 4]), ARGV[10 + i * 4]
+    local kind, limit, window, scope = ARGV[6 + i * 4], tonumber(ARGV[7 + i * 4]), tonumber(ARGV[8 + i * 4]), ARGV[9 + i * 4]
     local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
+    local permits = charge(scope, cost, limit)
     local wait
     if kind == 's' then wait = sliding_wait(data, aux, now, limit, window, permits)
     elseif kind == 'f' then wait = fixed_wait(data, now, limit, window, permits, cap)
     else wait = bucket_wait(data, now, limit, window, permits) end
     if wait ~= 0 then
-      if scope == 'c' then
+      if string.sub(scope, 1, 1) == 'c' then
         if client_wait ~= -1 and (wait == -1 or wait > client_wait) then client_wait = wait end
       elseif method_wait ~= -1 and (wait == -1 or wait > method_wait) then method_wait = wait end
     end
@@ -75,8 +77,9 @@ for a = first_id, #ARGV do
     redis.call('PEXPIRE', KEYS[1], math.ceil(2 * lease / 1000))
   end
   for i = 0, count - 1 do
-    local kind, limit, window = ARGV[7 + i * 4], tonumber(ARGV[8 + i * 4]), tonumber(ARGV[9 + i * 4])
+    local kind, limit, window, scope = ARGV[6 + i * 4], tonumber(ARGV[7 + i * 4]), tonumber(ARGV[8 + i * 4]), ARGV[9 + i * 4]
     local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
+    local permits = charge(scope, cost, limit)
     if kind == 's' then sliding_add(data, aux, now + cap, lease_id .. ':' .. permits, permits, math.ceil((window + cap) / 1000) + 1000)
     elseif kind == 'f' then fixed_add(data, now, window, permits, cap, now)
     else bucket_take(data, now, limit, window, permits) end

@@ -8,6 +8,13 @@ local function now_us(skew)
   return tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(skew)
 end
 
+-- What a call of `cost` is charged in a limit: its cost where the limit counts units (its scope ends in "w", see
+-- ClientKeys), capped at the limit (a cost beyond it was refused before anything was sent); one where it counts requests.
+local function charge(scope, cost, limit)
+  if string.sub(scope, 2, 2) == 'w' then return math.min(cost, limit) end
+  return 1
+end
+
 -- A sliding window's log holds one member per start, "<id>:<permits>", scored by the start's date. A start dated at s
 -- counts until s + window; one not dated yet is scored at its latest possible date (its recording cap).
 local function sliding_used(log, sum, now, window)
@@ -94,7 +101,8 @@ local function bucket_take(key, now, limit, window, permits)
 end
 
 -- The starts the client's own limits leave at `now`: the least any of them leaves (math.huge for none). The limits are
--- described from ARGV[first], `count` of them, with their keys from KEYS[3]; only the client's (scope "c") count.
+-- described from ARGV[first], `count` of them, with their keys from KEYS[3]; only the client's limits of requests
+-- (scope "c", not "cw") count, as a server's request count is compared with them.
 local function own_left(now, count, first)
   local own = math.huge
   for i = 0, count - 1 do

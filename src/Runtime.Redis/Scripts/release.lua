@@ -1,6 +1,6 @@
 -- Ends a call: frees its slot and dates its start at its response (now), unless its recording cap came first; and
 -- passes on what the server's answer to it said of its request quota, when it said something (see server_said).
--- KEYS: as acquire.lua. ARGV: 1 skew, 2 lease id, 3 permits, 4 channel woken when something freed, 5 limit count,
+-- KEYS: as acquire.lua. ARGV: 1 skew, 2 lease id, 3 the call's cost (see charge), 4 channel woken when something freed, 5 limit count,
 -- then per limit: kind, permits, window (µs), scope; then, when the server said it, the call's mark, the requests
 -- remaining, the reset (µs), what the client's limits left once the call was granted (-1: unlimited), and how long
 -- before now its start is dated (µs), the server having counted it.
@@ -9,10 +9,10 @@ local told = 6 + tonumber(ARGV[5]) * 4
 local at = now
 if #ARGV >= told + 4 then at = now - tonumber(ARGV[told + 4]) end
 local freed = redis.call('ZREM', KEYS[1], ARGV[2])
-local member = ARGV[2] .. ':' .. ARGV[3]
 for i = 0, tonumber(ARGV[5]) - 1 do
   if ARGV[6 + i * 4] == 's' then
     local log = KEYS[3 + i * 2]
+    local member = ARGV[2] .. ':' .. charge(ARGV[9 + i * 4], tonumber(ARGV[3]), tonumber(ARGV[7 + i * 4]))
     local score = redis.call('ZSCORE', log, member)
     if score and tonumber(score) > at then
       redis.call('ZADD', log, 'XX', at, member)

@@ -31,4 +31,11 @@ public sealed class RateLimitAttribute : Attribute
 
     /// <summary>How starts are counted; <see cref="RateLimitKind.SlidingWindow"/> unless set.</summary>
     public RateLimitKind Kind { get; set; } = RateLimitKind.SlidingWindow;
+
+    /// <summary>
+    /// What the limit counts: <c>"requests"</c> (each call one) unless set. Any other unit, such as <c>"tokens"</c> or
+    /// <c>"credits"</c>, charges each call its cost: every gated method of the client then needs a
+    /// <see cref="CostAttribute"/> parameter.
+    /// </summary>
+    public string Unit { get; set; } = RateLimitPolicy.Requests;
 }

@@ -61,10 +61,14 @@ internal sealed class Admission : QueueNode<Admission>, IValueTaskSource<long>
     /// <summary>The caller's view of the wait; awaited once.</summary>
     public ValueTask<long> Wait => new(this, _core.Version);
 
+    /// <summary>What the call is charged in its weighted limits (see <see cref="PermitLedger.Charge"/>).</summary>
+    public int Cost { get; private set; }
+
     /// <summary>Prepares a fresh or reused admission for a call that starts waiting now.</summary>
-    public void Begin(MethodStage stage, long enqueuedAt, long sequence)
+    public void Begin(MethodStage stage, int cost, long enqueuedAt, long sequence)
     {
         Stage = stage;
+        Cost = cost;
         EnqueuedAt = enqueuedAt;
         Sequence = sequence;
         _completesInline = true;

@@ -35,19 +35,33 @@ internal abstract class BudgetStore : IDisposable
 
     /// <summary>Admits a call at once when nobody waits and every limit allows it, without waiting or allocating.</summary>
     /// <param name="stage">The call's method stage.</param>
+    /// <param name="cost">What the call is charged in limits that count units (<see cref="RateLimitPolicy.Unit"/>); limits of requests charge one.</param>
     /// <param name="ticket">Names the call's start, to hand back to <see cref="Exit"/>; the caller invokes the call at once.</param>
-    public abstract bool TryEnter(MethodStage stage, out long ticket);
+    public abstract bool TryEnter(MethodStage stage, int cost, out long ticket);
 
-    /// <summary>Waits for the call's turn: a slot, its method's limits and the client's, and no cool-down.</summary>
+    /// <summary>
+    /// Waits for the call's turn: a slot, its method's limits and the client's, and no cool-down. The caller checked that
+    /// <paramref name="cost"/> fits every limit.
+    /// </summary>
     /// <returns>What to hand to <see cref="Invoked"/> right before the call is invoked; awaited once.</returns>
-    public abstract ValueTask<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken);
+    public abstract ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken);
 
     /// <summary>Called right before the call <see cref="EnterAsync"/> admitted is invoked.</summary>
     /// <returns>Names the call's start, to hand back to <see cref="Exit"/>.</returns>
-    public abstract long Invoked(MethodStage stage, long entered);
+    public abstract long Invoked(MethodStage stage, long entered, int cost);
 
-    /// <summary>Ends an admitted call: dates its start and frees its slot.</summary>
-    public abstract void Exit(MethodStage stage, long ticket);
+    /// <summary>Ends an admitted call of <paramref name="cost"/> (as it entered): dates its start and frees its slot.</summary>
+    public abstract void Exit(MethodStage stage, long ticket, int cost);
+
+    /// <summary>Whether any limit of the client or its methods counts units, so that a call's real cost is worth settling.</summary>
+    public abstract bool HasWeightedLimits { get; }
+
+    /// <summary>
+    /// The call of <paramref name="ticket"/>, which reserved <paramref name="reserved"/>, really cost
+    /// <paramref name="actual"/> (<see cref="IReportsCost"/>): the unused part returns to its weighted limits, an overrun
+    /// is charged, dated like its start. Called before the call's <see cref="Exit"/>, at most once.
+    /// </summary>
+    public abstract void Settle(MethodStage stage, long ticket, int reserved, int actual);
 
     /// <summary>Pauses new starts for <paramref name="duration"/> because the server throttled a call.</summary>
     /// <returns>The clock tick this cool-down ends at, which a longer one already under way may outlast.</returns>

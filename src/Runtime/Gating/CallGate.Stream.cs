@@ -16,9 +16,32 @@ public sealed partial class CallGate
     /// <param name="call">Starts the call; a static lambda.</param>
     /// <param name="cancellationToken">The method's token: cancels the wait for the call's turn and the backoff.</param>
     public IAsyncEnumerable<T> RunStream<TState, T>(TState state, Func<TState, IAsyncEnumerable<T>> call, CancellationToken cancellationToken = default)
-        => StreamAsync(state, call, cancellationToken);
+        => StreamAsync(Uncosted, state, call, cancellationToken);
 
-    private async IAsyncEnumerable<T> StreamAsync<TState, T>(TState state, Func<TState, IAsyncEnumerable<T>> call, CancellationToken methodToken, [EnumeratorCancellation] CancellationToken enumeratorToken = default)
+    /// <summary>
+    /// Runs a call returning <see cref="IAsyncEnumerable{T}"/> that costs <paramref name="cost"/> in the client's limits
+    /// that count units; a stream reports no cost of its own, so its reservation stands.
+    /// </summary>
+    /// <param name="cost">The call's declared cost (its <see cref="CostAttribute"/> parameter); zero or more.</param>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="cancellationToken">The method's token: cancels the wait for the call's turn and the backoff.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cost"/> is negative.</exception>
+    public IAsyncEnumerable<T> RunStreamWithCost<TState, T>(long cost, TState state, Func<TState, IAsyncEnumerable<T>> call, CancellationToken cancellationToken)
+        => Charge(cost, out int charged) is { } rejected ? Rejected<T>(rejected) : StreamAsync(charged, state, call, cancellationToken);
+
+    // A stream fails where its enumeration starts, as a waiting one would.
+#pragma warning disable CS1998 // An iterator that only throws.
+    private static async IAsyncEnumerable<T> Rejected<T>(Exception rejection)
+    {
+        throw rejection;
+#pragma warning disable CS0162 // The yield makes this an iterator.
+        yield break;
+#pragma warning restore CS0162
+    }
+#pragma warning restore CS1998
+
+    private async IAsyncEnumerable<T> StreamAsync<TState, T>(int cost, TState state, Func<TState, IAsyncEnumerable<T>> call, CancellationToken methodToken, [EnumeratorCancellation] CancellationToken enumeratorToken = default)
     {
         using CancellationTokenSource? linked = methodToken.CanBeCanceled && enumeratorToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(methodToken, enumeratorToken)
@@ -27,7 +50,7 @@ public sealed partial class CallGate
 
         for (int retry = 0; ; retry++)
         {
-            long started = Client.Invoked(Stage, await Client.EnterAsync(Stage, waitToken).ConfigureAwait(false));
+            long started = Client.Invoked(Stage, await Client.EnterAsync(Stage, cost, waitToken).ConfigureAwait(false), cost);
             IAsyncEnumerator<T>? enumerator = null;
             bool hasItem = false;
             bool streaming = false;
@@ -51,7 +74,7 @@ public sealed partial class CallGate
             {
                 if (!streaming)
                 {
-                    await DisposeAndExitAsync(enumerator, started).ConfigureAwait(false);
+                    await DisposeAndExitAsync(enumerator, started, cost).ConfigureAwait(false);
                 }
             }
 
@@ -71,14 +94,14 @@ public sealed partial class CallGate
             }
             finally
             {
-                await DisposeAndExitAsync(enumerator, started).ConfigureAwait(false);
+                await DisposeAndExitAsync(enumerator, started, cost).ConfigureAwait(false);
             }
 
             yield break;
         }
     }
 
-    private async System.Threading.Tasks.ValueTask DisposeAndExitAsync<T>(IAsyncEnumerator<T>? enumerator, long started)
+    private async System.Threading.Tasks.ValueTask DisposeAndExitAsync<T>(IAsyncEnumerator<T>? enumerator, long started, int cost)
     {
         try
         {
@@ -89,7 +112,7 @@ public sealed partial class CallGate
         }
         finally
         {
-            Client.Exit(Stage, started);
+            Client.Exit(Stage, started, cost);
         }
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -18,13 +20,20 @@ namespace Throttling;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed partial class CallGate
 {
+    // What a call without a [Cost] is charged in limits that count units.
+    private const int Uncosted = 1;
+
     private readonly BackoffPolicy _backoff;
 
-    internal CallGate(ClientThrottle client, MethodStage stage, BackoffPolicy backoff)
+    // The limits of the client and the method that count units: a cost beyond any of them could never start.
+    private readonly RateLimitPolicy[] _weighted;
+
+    internal CallGate(ClientThrottle client, MethodStage stage, BackoffPolicy backoff, IReadOnlyList<RateLimitPolicy> methodLimits)
     {
         Client = client;
         Stage = stage;
         _backoff = backoff;
+        _weighted = client.Policy.RateLimits.Concat(methodLimits).Where(l => l.IsWeighted).ToArray();
     }
 
     /// <summary>The budget this gate draws from.</summary>
@@ -45,22 +54,39 @@ public sealed partial class CallGate
     /// <param name="detector">Recognizes throttled results, such as <see cref="ServerThrottle.HttpResponse"/>.</param>
     /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
     public Task<TResult> RunAsync<TState, TResult>(TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken = default)
+        => Run(Uncosted, state, call, detector, cancellationToken);
+
+    /// <summary>
+    /// Runs a call returning <see cref="Task{TResult}"/> that costs <paramref name="cost"/> in the client's limits that
+    /// count units; a result implementing <see cref="IReportsCost"/> settles it.
+    /// </summary>
+    /// <param name="cost">The call's declared cost (its <see cref="CostAttribute"/> parameter); zero or more.</param>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="detector">Recognizes throttled results, such as <see cref="ServerThrottle.HttpResponse"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cost"/> is negative.</exception>
+    /// <exception cref="ThrottlingRejectedException"><paramref name="cost"/> exceeds a whole limit (<see cref="RejectionReason.CostExceedsLimit"/>).</exception>
+    public Task<TResult> RunWithCostAsync<TState, TResult>(long cost, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+        => Charge(cost, out int charged) is { } rejected ? Task.FromException<TResult>(rejected) : Run(charged, state, call, detector, cancellationToken);
+
+    private Task<TResult> Run<TState, TResult>(int cost, TState state, Func<TState, Task<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
-        if (!Client.TryEnter(Stage, out long started))
+        if (!Client.TryEnter(Stage, cost, out long started))
         {
-            return RunAttemptsAsync<TState, TResult>(null, 0, 0, state, call, detector, cancellationToken);
+            return RunAttemptsAsync<TState, TResult>(null, 0, 0, cost, state, call, detector, cancellationToken);
         }
 
         long mark = Client.Starts;
         Task<TResult> attempt = Start(call, state);
         if (attempt.Status == TaskStatus.RanToCompletion && !IsThrottled(detector, attempt.Result, out Exception? detectorFailure))
         {
-            Client.Observe(mark, Stage, started, attempt.Result);
-            Client.Exit(Stage, started);
+            Client.Observe(mark, Stage, started, cost, attempt.Result);
+            Client.Exit(Stage, started, cost);
             return detectorFailure is null ? attempt : Task.FromException<TResult>(detectorFailure);
         }
 
-        return RunAttemptsAsync<TState, TResult>(attempt, started, mark, state, call, detector, cancellationToken);
+        return RunAttemptsAsync<TState, TResult>(attempt, started, mark, cost, state, call, detector, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="Task"/>.</summary>
@@ -68,21 +94,34 @@ public sealed partial class CallGate
     /// <param name="call">Starts the call; a static lambda.</param>
     /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
     public Task RunAsync<TState>(TState state, Func<TState, Task> call, CancellationToken cancellationToken = default)
+        => Run(Uncosted, state, call, cancellationToken);
+
+    /// <summary>Runs a call returning <see cref="Task"/> that costs <paramref name="cost"/> in the client's limits that count units.</summary>
+    /// <param name="cost">The call's declared cost (its <see cref="CostAttribute"/> parameter); zero or more.</param>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cost"/> is negative.</exception>
+    /// <exception cref="ThrottlingRejectedException"><paramref name="cost"/> exceeds a whole limit (<see cref="RejectionReason.CostExceedsLimit"/>).</exception>
+    public Task RunWithCostAsync<TState>(long cost, TState state, Func<TState, Task> call, CancellationToken cancellationToken)
+        => Charge(cost, out int charged) is { } rejected ? Task.FromException(rejected) : Run(charged, state, call, cancellationToken);
+
+    private Task Run<TState>(int cost, TState state, Func<TState, Task> call, CancellationToken cancellationToken)
     {
-        if (!Client.TryEnter(Stage, out long started))
+        if (!Client.TryEnter(Stage, cost, out long started))
         {
-            return RunAttemptsAsync<TState, VoidResult>(null, 0, 0, state, call, null, cancellationToken);
+            return RunAttemptsAsync<TState, VoidResult>(null, 0, 0, cost, state, call, null, cancellationToken);
         }
 
         long mark = Client.Starts;
         Task attempt = Start(call, state);
         if (attempt.Status == TaskStatus.RanToCompletion)
         {
-            Client.Exit(Stage, started);
+            Client.Exit(Stage, started, cost);
             return attempt;
         }
 
-        return RunAttemptsAsync<TState, VoidResult>(attempt, started, mark, state, call, null, cancellationToken);
+        return RunAttemptsAsync<TState, VoidResult>(attempt, started, mark, cost, state, call, null, cancellationToken);
     }
 
     /// <summary>Runs a call returning <see cref="ValueTask{TResult}"/>.</summary>
@@ -98,10 +137,27 @@ public sealed partial class CallGate
     /// <param name="detector">Recognizes throttled results.</param>
     /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
     public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, ValueTask<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken = default)
+        => Run(Uncosted, state, call, detector, cancellationToken);
+
+    /// <summary>
+    /// Runs a call returning <see cref="ValueTask{TResult}"/> that costs <paramref name="cost"/> in the client's limits
+    /// that count units; a result implementing <see cref="IReportsCost"/> settles it.
+    /// </summary>
+    /// <param name="cost">The call's declared cost (its <see cref="CostAttribute"/> parameter); zero or more.</param>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="detector">Recognizes throttled results.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cost"/> is negative.</exception>
+    /// <exception cref="ThrottlingRejectedException"><paramref name="cost"/> exceeds a whole limit (<see cref="RejectionReason.CostExceedsLimit"/>).</exception>
+    public ValueTask<TResult> RunWithCostAsync<TState, TResult>(long cost, TState state, Func<TState, ValueTask<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+        => Charge(cost, out int charged) is { } rejected ? new ValueTask<TResult>(Task.FromException<TResult>(rejected)) : Run(charged, state, call, detector, cancellationToken);
+
+    private ValueTask<TResult> Run<TState, TResult>(int cost, TState state, Func<TState, ValueTask<TResult>> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
-        if (!Client.TryEnter(Stage, out long started))
+        if (!Client.TryEnter(Stage, cost, out long started))
         {
-            return new ValueTask<TResult>(RunAttemptsAsync(null, 0, 0, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+            return new ValueTask<TResult>(RunAttemptsAsync(null, 0, 0, cost, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
         }
 
         long mark = Client.Starts;
@@ -112,15 +168,15 @@ public sealed partial class CallGate
             TResult result = attempt.Result;
             if (!IsThrottled(detector, result, out Exception? detectorFailure))
             {
-                Client.Observe(mark, Stage, started, result);
-                Client.Exit(Stage, started);
+                Client.Observe(mark, Stage, started, cost, result);
+                Client.Exit(Stage, started, cost);
                 return detectorFailure is null ? new ValueTask<TResult>(result) : new ValueTask<TResult>(Task.FromException<TResult>(detectorFailure));
             }
 
-            return new ValueTask<TResult>(RunAttemptsAsync(Task.FromResult(result), started, mark, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+            return new ValueTask<TResult>(RunAttemptsAsync(Task.FromResult(result), started, mark, cost, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
         }
 
-        return new ValueTask<TResult>(RunAttemptsAsync(attempt.AsTask(), started, mark, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
+        return new ValueTask<TResult>(RunAttemptsAsync(attempt.AsTask(), started, mark, cost, (state, call), static s => Start(s.call, s.state).AsTask(), detector, cancellationToken));
     }
 
     /// <summary>Runs a call returning <see cref="ValueTask"/>.</summary>
@@ -128,10 +184,23 @@ public sealed partial class CallGate
     /// <param name="call">Starts the call; a static lambda.</param>
     /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
     public ValueTask RunAsync<TState>(TState state, Func<TState, ValueTask> call, CancellationToken cancellationToken = default)
+        => Run(Uncosted, state, call, cancellationToken);
+
+    /// <summary>Runs a call returning <see cref="ValueTask"/> that costs <paramref name="cost"/> in the client's limits that count units.</summary>
+    /// <param name="cost">The call's declared cost (its <see cref="CostAttribute"/> parameter); zero or more.</param>
+    /// <param name="state">What <paramref name="call"/> needs: the inner client and the arguments.</param>
+    /// <param name="call">Starts the call; a static lambda.</param>
+    /// <param name="cancellationToken">Cancels the wait for the call's turn and the backoff between attempts.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cost"/> is negative.</exception>
+    /// <exception cref="ThrottlingRejectedException"><paramref name="cost"/> exceeds a whole limit (<see cref="RejectionReason.CostExceedsLimit"/>).</exception>
+    public ValueTask RunWithCostAsync<TState>(long cost, TState state, Func<TState, ValueTask> call, CancellationToken cancellationToken)
+        => Charge(cost, out int charged) is { } rejected ? new ValueTask(Task.FromException(rejected)) : Run(charged, state, call, cancellationToken);
+
+    private ValueTask Run<TState>(int cost, TState state, Func<TState, ValueTask> call, CancellationToken cancellationToken)
     {
-        if (!Client.TryEnter(Stage, out long started))
+        if (!Client.TryEnter(Stage, cost, out long started))
         {
-            return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(null, 0, 0, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
+            return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(null, 0, 0, cost, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
         }
 
         long mark = Client.Starts;
@@ -139,11 +208,40 @@ public sealed partial class CallGate
         if (attempt.IsCompletedSuccessfully)
         {
             attempt.GetAwaiter().GetResult();
-            Client.Exit(Stage, started);
+            Client.Exit(Stage, started, cost);
             return default;
         }
 
-        return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(attempt.AsTask(), started, mark, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
+        return new ValueTask(RunAttemptsAsync<(TState State, Func<TState, ValueTask> Call), VoidResult>(attempt.AsTask(), started, mark, cost, (state, call), static s => Start(s.Call, s.State).AsTask(), null, cancellationToken));
+    }
+
+    /// <summary>A method's declared cost, checked: generated code reads it through here, so that a bad one names its parameter.</summary>
+    /// <param name="cost">The value of the method's <see cref="CostAttribute"/> parameter (or of its property).</param>
+    /// <param name="parameterName">The parameter's name.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cost"/> is negative.</exception>
+    public static long Cost(long cost, string parameterName)
+        => cost >= 0 ? cost : throw new ArgumentOutOfRangeException(parameterName, cost, "A call's cost must be zero or more.");
+
+    // Checks a declared cost before anything waits: negative is the caller's bug; beyond a whole limit it could never
+    // start. Otherwise what the call is charged; a cost beyond int fits no limit, whose permits are ints.
+    private ThrottlingRejectedException? Charge(long cost, out int charged)
+    {
+        charged = 0;
+        if (cost < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cost), cost, "A call's cost must be zero or more.");
+        }
+
+        foreach (RateLimitPolicy limit in _weighted)
+        {
+            if (cost > limit.Permits)
+            {
+                return Client.CostExceeds(limit, cost);
+            }
+        }
+
+        charged = (int)Math.Min(cost, int.MaxValue);
+        return null;
     }
 
     // Where every shape ends up once a call has to wait, or has not completed at once: the first attempt. Only what
@@ -151,15 +249,15 @@ public sealed partial class CallGate
     // `ticket` and `mark` (see ClientThrottle.Starts) belong to `attempt` when one is passed in. Attempts are plain
     // tasks, so that Task<TResult> and Task run here without a wrapper of their own: a call of a void shape has TResult
     // VoidResult (see ResultOf).
-    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task? attempt, long ticket, long mark, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task? attempt, long ticket, long mark, int cost, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         // An attempt handed in was sent a moment ago; one that answers at once says nothing about the server's load.
         long sentAt = Client.SentAt;
         if (attempt is null)
         {
             // Awaited apart from Invoked, so that the state machine does not keep Client and Stage across the wait.
-            long entered = await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false);
-            ticket = Client.Invoked(Stage, entered);
+            long entered = await Client.EnterAsync(Stage, cost, cancellationToken).ConfigureAwait(false);
+            ticket = Client.Invoked(Stage, entered, cost);
             mark = Client.Starts;
             sentAt = Client.SentAt;
             attempt = Start(call, state);
@@ -170,23 +268,23 @@ public sealed partial class CallGate
         ServerAnswer<TResult> throttled;
         try
         {
-            if (!IsRetried(attempt, ticket, mark, sentAt, 0, detector, cancellationToken, out retryAt, out throttled))
+            if (!IsRetried(attempt, ticket, mark, cost, sentAt, 0, detector, cancellationToken, out retryAt, out throttled))
             {
                 return ResultOf<TResult>(attempt);
             }
         }
         finally
         {
-            Client.Exit(Stage, ticket);
+            Client.Exit(Stage, ticket, cost);
         }
 
         // Awaited through the attempt's own variable and awaiter, so that the retry costs the state machine no field.
-        attempt = RetryAsync(throttled, retryAt, state, call, detector, cancellationToken);
+        attempt = RetryAsync(throttled, retryAt, cost, state, call, detector, cancellationToken);
         await Settled(attempt);
         return ResultOf<TResult>(attempt);
     }
 
-    private async Task<TResult> RetryAsync<TState, TResult>(ServerAnswer<TResult> throttled, long retryAt, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
+    private async Task<TResult> RetryAsync<TState, TResult>(ServerAnswer<TResult> throttled, long retryAt, int cost, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         for (int retry = 1; ; retry++)
         {
@@ -198,7 +296,7 @@ public sealed partial class CallGate
             long ticket;
             try
             {
-                ticket = Client.Invoked(Stage, await Client.EnterAsync(Stage, cancellationToken).ConfigureAwait(false));
+                ticket = Client.Invoked(Stage, await Client.EnterAsync(Stage, cost, cancellationToken).ConfigureAwait(false), cost);
             }
             catch (ThrottlingRejectedException)
             {
@@ -212,14 +310,14 @@ public sealed partial class CallGate
             await Settled(attempt);
             try
             {
-                if (!IsRetried(attempt, ticket, mark, sentAt, retry, detector, cancellationToken, out retryAt, out throttled))
+                if (!IsRetried(attempt, ticket, mark, cost, sentAt, retry, detector, cancellationToken, out retryAt, out throttled))
                 {
                     return ResultOf<TResult>(attempt);
                 }
             }
             finally
             {
-                Client.Exit(Stage, ticket);
+                Client.Exit(Stage, ticket, cost);
             }
         }
     }
@@ -227,7 +325,7 @@ public sealed partial class CallGate
     // Whether a completed attempt was throttled and is retried at `retryAt`; otherwise the caller gets it as it is. What
     // the server said about its limits and load is read first, throttled or not. Deciding runs here, not in an exception
     // filter, so that a failure of its own is not swallowed.
-    private bool IsRetried<TResult>(Task attempt, long ticket, long mark, long sentAt, int retry, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken, out long retryAt, out ServerAnswer<TResult> throttled)
+    private bool IsRetried<TResult>(Task attempt, long ticket, long mark, int cost, long sentAt, int retry, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken, out long retryAt, out ServerAnswer<TResult> throttled)
     {
         retryAt = default;
         throttled = default;
@@ -241,7 +339,7 @@ public sealed partial class CallGate
             }
 
             TResult result = typed.Result;
-            Client.Observe(mark, Stage, ticket, result);
+            Client.Observe(mark, Stage, ticket, cost, result);
             RetryAfter retryAfter = default;
             bool isThrottled = detector is not null && detector(result, out retryAfter);
             Client.CallEnded(sentAt, isThrottled || LoadSignals.IsOverloaded(result) ? CallOutcome.Overloaded : CallOutcome.Succeeded);
@@ -255,7 +353,7 @@ public sealed partial class CallGate
         }
 
         Exception failure = Failure(attempt);
-        Client.Observe(mark, Stage, ticket, failure);
+        Client.Observe(mark, Stage, ticket, cost, failure);
         bool isThrottle = Client.IsServerThrottle(failure, out RetryAfter thrown);
         Client.CallEnded(sentAt, isThrottle || LoadSignals.IsOverloaded(failure, cancellationToken) ? CallOutcome.Overloaded : CallOutcome.Unknown);
         if (!isThrottle || !Client.ShouldRetry(_backoff, retry, thrown, out retryAt))

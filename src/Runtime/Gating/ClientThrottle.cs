@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.ComponentModel;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -51,7 +52,7 @@ public sealed class ClientThrottle : IDisposable
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
         Store = stores?.Create(policy, scope, _clock, metrics, _logger) ?? new LocalBudgetStore(policy, _clock, metrics, _logger);
-        DefaultGate = new CallGate(this, Store.AddStage(string.Empty, Array.Empty<RateLimitPolicy>()), policy.Backoff);
+        DefaultGate = new CallGate(this, Store.AddStage(string.Empty, Array.Empty<RateLimitPolicy>()), policy.Backoff, Array.Empty<RateLimitPolicy>());
     }
 
     /// <summary>The client's name, as its metrics and log events carry it.</summary>
@@ -102,7 +103,7 @@ public sealed class ClientThrottle : IDisposable
             if (!_gates.TryGetValue(methodKey, out CallGate? gate))
             {
                 MethodStage stage = method.RateLimits.Count == 0 ? DefaultGate.Stage : Store.AddStage(methodKey, method.RateLimits);
-                gate = new CallGate(this, stage, method.Backoff ?? Policy.Backoff);
+                gate = new CallGate(this, stage, method.Backoff ?? Policy.Backoff, method.RateLimits);
                 _gates.Add(methodKey, gate);
             }
 
@@ -116,13 +117,25 @@ public sealed class ClientThrottle : IDisposable
     /// <inheritdoc />
     public override string ToString() => Scope is null ? Policy.ToString() : $"{Policy} (scope {Scope})";
 
-    internal bool TryEnter(MethodStage stage, out long ticket) => Store.TryEnter(stage, out ticket);
+    internal bool TryEnter(MethodStage stage, int cost, out long ticket) => Store.TryEnter(stage, cost, out ticket);
 
-    internal ValueTask<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken) => Store.EnterAsync(stage, cancellationToken);
+    internal ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken) => Store.EnterAsync(stage, cost, cancellationToken);
 
-    internal long Invoked(MethodStage stage, long entered) => Store.Invoked(stage, entered);
+    internal long Invoked(MethodStage stage, long entered, int cost) => Store.Invoked(stage, entered, cost);
 
-    internal void Exit(MethodStage stage, long ticket) => Store.Exit(stage, ticket);
+    internal void Exit(MethodStage stage, long ticket, int cost) => Store.Exit(stage, ticket, cost);
+
+    /// <summary>
+    /// The rejection of a call whose <paramref name="cost"/> exceeds the whole of <paramref name="limit"/>: it could never
+    /// start, so nothing is sent.
+    /// </summary>
+    internal ThrottlingRejectedException CostExceeds(RateLimitPolicy limit, long cost)
+    {
+        _metrics?.Rejected(Name, Store.Kind, RejectionReason.CostExceedsLimit);
+        string detail = $"its cost of {cost.ToString("N0", CultureInfo.InvariantCulture)} {limit.Unit} exceeds the whole limit of {limit}, so it could never start; nothing was sent.";
+        ThrottlingLog.Rejected(_logger, Name, detail, 0);
+        return new ThrottlingRejectedException(Name, RejectionReason.CostExceedsLimit, $"{Name} rejected the call: {detail}");
+    }
 
     /// <summary>When a call invoked now was sent, for <see cref="CallEnded"/>; <see cref="long.MinValue"/> when nobody adapts to it.</summary>
     internal long SentAt => Store.IsAdaptive ? _clock.Now() : long.MinValue;
@@ -145,12 +158,18 @@ public sealed class ClientThrottle : IDisposable
     /// start and paces the calls that follow by it. A server that has nothing left for longer than MaxRetryAfter gets no
     /// calls until then, as a Retry-After that long would.
     /// </summary>
-    internal void Observe<TResult>(long mark, MethodStage stage, long ticket, TResult response)
+    internal void Observe<TResult>(long mark, MethodStage stage, long ticket, int cost, TResult response)
     {
         // A value-type result carries no headers; the JIT drops this whole body for one.
         if (response is null || typeof(TResult).IsValueType)
         {
             return;
+        }
+
+        // Settled first, while the start may still hold its reservation: the headers may date it next.
+        if (response is IReportsCost reports && Store.HasWeightedLimits && ticket != BudgetStore.Unrecorded)
+        {
+            Settle(stage, ticket, cost, reports);
         }
 
         HttpResponseHeaders? headers = response is HttpResponseMessage message ? message.Headers : ResponseHeadersOf(response);
@@ -204,6 +223,25 @@ public sealed class ClientThrottle : IDisposable
 
         _metrics?.Retried(Name, Store.Kind);
         return true;
+    }
+
+    // A result whose report fails or is negative leaves the reservation as it was: the safe side.
+    private void Settle(MethodStage stage, long ticket, int cost, IReportsCost reports)
+    {
+        long actual;
+        try
+        {
+            actual = reports.ActualCost;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return;
+        }
+
+        if (actual >= 0)
+        {
+            Store.Settle(stage, ticket, cost, (int)Math.Min(actual, int.MaxValue));
+        }
     }
 
     // A policy's reader that fails reads nothing: the call's outcome is the caller's, whatever its headers say.

@@ -57,6 +57,10 @@ internal sealed class LocalBudgetStore : BudgetStore
     private PermitLedger[] _ledgers;
     private readonly List<MethodStage> _stages = new();
     private readonly UndatedStarts _undated = new();
+
+    // Starts of calls with a weighted limit that were dated before their calls ended, by ticket: where a settlement
+    // corrects them. Emptied by Exit.
+    private readonly Dictionary<long, long> _datedBeforeExit = new();
     private readonly AdmissionPool _admissions = new();
 
     // Under overload every refused call would log a warning; one report per interval says the same.
@@ -80,6 +84,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     private long _timerDue = long.MaxValue;
     private bool _disposed;
     private bool _hasLedgers;
+    private bool _hasWeighted;
 
     public LocalBudgetStore(ThrottlingPolicy policy, Clock clock, ThrottlingMetrics? metrics, ILogger? logger)
     {
@@ -91,6 +96,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         _maxWait = policy.Slots?.MaxWait;
         _declaredLedgers = CreateLedgers(policy.RateLimits);
         _ledgers = _declaredLedgers;
+        _hasWeighted = _declaredLedgers.Any(l => l.Policy.IsWeighted);
         _recordingCap = policy.RecordingDelayCap.Ticks;
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
@@ -166,6 +172,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         {
             PermitLedger[] ledgers = CreateLedgers(limits);
             _hasLedgers |= ledgers.Length != 0 || _ledgers.Length != 0;
+            _hasWeighted |= ledgers.Any(l => l.Policy.IsWeighted);
             var stage = new MethodStage(ledgers, _stages.Count);
             _stages.Add(stage);
             return stage;
@@ -185,14 +192,17 @@ internal sealed class LocalBudgetStore : BudgetStore
         }
     }
 
-    /// <summary>Records a start made elsewhere at <paramref name="at"/> (no later than now) against the stage's limits and the client's.</summary>
-    internal void RecordStart(MethodStage stage, long at)
+    /// <summary>
+    /// Records a start of <paramref name="cost"/> made elsewhere at <paramref name="at"/> (no later than now) against the
+    /// stage's limits and the client's.
+    /// </summary>
+    internal void RecordStart(MethodStage stage, long at, int cost)
     {
         lock (_sync)
         {
             long now = _clock.Now();
-            Reserve(stage, now);
-            Commit(stage, Math.Min(at, now));
+            Reserve(stage, now, cost);
+            Commit(stage, Math.Min(at, now), cost);
         }
     }
 
@@ -226,7 +236,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         }
     }
 
-    public override bool TryEnter(MethodStage stage, out long ticket)
+    public override bool TryEnter(MethodStage stage, int cost, out long ticket)
     {
         // Read without the lock: when callers already wait, this one would queue anyway, and EnterAsync decides again
         // under the lock, so a stale read costs at most the slower path. Under contention it saves a lock round.
@@ -238,11 +248,11 @@ internal sealed class LocalBudgetStore : BudgetStore
 
         lock (_sync)
         {
-            return TryEnterNow(stage, out ticket);
+            return TryEnterNow(stage, cost, out ticket);
         }
     }
 
-    public override ValueTask<long> EnterAsync(MethodStage stage, CancellationToken cancellationToken)
+    public override ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Admission? admission = null;
@@ -251,7 +261,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         lock (_sync)
         {
             ThrowIfDisposed();
-            if (TryEnterNow(stage, out long ticket))
+            if (TryEnterNow(stage, cost, out long ticket))
             {
                 return new ValueTask<long>(ticket);
             }
@@ -264,7 +274,7 @@ internal sealed class LocalBudgetStore : BudgetStore
             else if (_waiting < _queueLimit)
             {
                 admission = _admissions.Rent() ?? new Admission(this);
-                admission.Begin(stage, now, _sequence++);
+                admission.Begin(stage, cost, now, _sequence++);
                 stage.Queue.Enqueue(admission);
                 _waiting++;
 
@@ -309,7 +319,7 @@ internal sealed class LocalBudgetStore : BudgetStore
 
     // A queued call is granted under the lock but invoked later on a pool thread, and only the invocation can reach the
     // server: its start is dated from here.
-    public override long Invoked(MethodStage stage, long entered)
+    public override long Invoked(MethodStage stage, long entered, int cost)
     {
         if (entered != Undated)
         {
@@ -319,7 +329,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         lock (_sync)
         {
             long now = _clock.Now();
-            long ticket = AwaitDating(stage, now);
+            long ticket = AwaitDating(stage, now, cost);
 
             // Waiters blocked on this reservation could not name a wake-up time; its cap is one.
             if (_waiting > 0 && !_disposed)
@@ -332,7 +342,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     }
 
     // Dates the call's start at its response unless its recording cap came first, and frees its slot.
-    public override void Exit(MethodStage stage, long ticket)
+    public override void Exit(MethodStage stage, long ticket, int cost)
     {
         lock (_sync)
         {
@@ -346,11 +356,15 @@ internal sealed class LocalBudgetStore : BudgetStore
             long now = ReadClock();
             if (ticket == Undated)
             {
-                Commit(stage, now);
+                Commit(stage, now, cost);
             }
             else if (ticket != Unrecorded && _undated.TryTake(ticket, out UndatedStart start))
             {
-                Commit(stage, Math.Min(now, start.DueAt));
+                Commit(stage, Math.Min(now, start.DueAt), start.Cost);
+            }
+            else if (_hasWeighted)
+            {
+                _datedBeforeExit.Remove(ticket);
             }
 
             if (_waiting > 0 && !_disposed)
@@ -412,7 +426,7 @@ internal sealed class LocalBudgetStore : BudgetStore
             _inFlight--;
             if (admission.Result != Unrecorded)
             {
-                Unreserve(admission.Stage, now);
+                Unreserve(admission.Stage, now, admission.Cost);
             }
 
             Pump(now);
@@ -426,7 +440,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     }
 
     // Under _sync. Slot and permits are taken now; the start is dated by Exit or by its cap.
-    private bool TryEnterNow(MethodStage stage, out long ticket)
+    private bool TryEnterNow(MethodStage stage, int cost, out long ticket)
     {
         ticket = Unrecorded;
         if (_slotsInUse >= _slotLimit || _waiting != 0 || _disposed)
@@ -444,15 +458,15 @@ internal sealed class LocalBudgetStore : BudgetStore
             }
 
             DateDueStarts(now);
-            if (PermitLedger.ReadyAtAll(stage.Ledgers, now, 1) > now || PermitLedger.ReadyAtAll(_ledgers, now, 1) > now)
+            if (PermitLedger.ReadyAtAllFor(stage.Ledgers, now, cost) > now || PermitLedger.ReadyAtAllFor(_ledgers, now, cost) > now)
             {
                 return false;
             }
 
             if (recorded)
             {
-                Reserve(stage, now);
-                ticket = AwaitDating(stage, now);
+                Reserve(stage, now, cost);
+                ticket = AwaitDating(stage, now, cost);
             }
         }
 
@@ -463,7 +477,9 @@ internal sealed class LocalBudgetStore : BudgetStore
     }
 
     // Under _sync: grants waiters while a slot is free and the client may start, the earliest arrival first among those
-    // whose method limits allow them; then sets the timer for the earliest moment another could start.
+    // whose method limits allow them; then sets the timer for the earliest moment another could start. The client's
+    // limits are strict FIFO: when they cannot take that waiter's cost yet, nobody behind it passes, so a large cost is
+    // never starved by small ones (it waits at most for its limit's window, or its MaxWait).
     private void Pump(long now)
     {
         DateDueStarts(now);
@@ -477,7 +493,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         long wake = long.MaxValue;
         while (_waiting > 0 && _slotsInUse < _slotLimit)
         {
-            long clientReadyAt = Math.Max(Math.Max(_coolDownUntil, _serverQuota.ReadyAt(_starts, now)), PermitLedger.ReadyAtAll(_ledgers, now, 1));
+            long clientReadyAt = Math.Max(_coolDownUntil, _serverQuota.ReadyAt(_starts, now));
             if (clientReadyAt > now)
             {
                 wake = Math.Min(wake, clientReadyAt);
@@ -492,7 +508,7 @@ internal sealed class LocalBudgetStore : BudgetStore
                     continue;
                 }
 
-                long readyAt = PermitLedger.ReadyAtAll(stage.Ledgers, now, 1);
+                long readyAt = PermitLedger.ReadyAtAllFor(stage.Ledgers, now, head.Cost);
                 if (readyAt <= now)
                 {
                     next = head;
@@ -505,6 +521,13 @@ internal sealed class LocalBudgetStore : BudgetStore
 
             if (next is null)
             {
+                break;
+            }
+
+            long limitsReadyAt = PermitLedger.ReadyAtAllFor(_ledgers, now, next.Cost);
+            if (limitsReadyAt > now)
+            {
+                wake = Math.Min(wake, limitsReadyAt);
                 break;
             }
 
@@ -527,7 +550,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         bool recorded = IsRecorded(admission.Stage);
         if (recorded)
         {
-            Reserve(admission.Stage, now);
+            Reserve(admission.Stage, now, admission.Cost);
         }
 
         _waiting--;
@@ -545,23 +568,33 @@ internal sealed class LocalBudgetStore : BudgetStore
     // Under _sync: starts whose cap has passed are dated at their cap, whether or not their calls still run.
     private void DateDueStarts(long now)
     {
-        while (_undated.TryTakeDue(now, out MethodStage stage, out long dueAt))
+        while (_undated.TryTakeDue(now, out MethodStage stage, out long ticket, out UndatedStart start))
         {
-            Commit(stage, dueAt);
+            Commit(stage, start.DueAt, start.Cost);
+            NoteDated(ticket, start.DueAt);
         }
     }
 
-    private void Reserve(MethodStage stage, long now)
+    // Under _sync: a call with a weighted limit may still settle its cost against the date its start got.
+    private void NoteDated(long ticket, long at)
     {
-        PermitLedger.ReserveOneInEach(stage.Ledgers, now);
-        PermitLedger.ReserveOneInEach(_ledgers, now);
+        if (_hasWeighted)
+        {
+            _datedBeforeExit[ticket] = at;
+        }
+    }
+
+    private void Reserve(MethodStage stage, long now, int cost)
+    {
+        PermitLedger.ReserveInEach(stage.Ledgers, now, cost);
+        PermitLedger.ReserveInEach(_ledgers, now, cost);
         _reservations++;
     }
 
-    private void Unreserve(MethodStage stage, long now)
+    private void Unreserve(MethodStage stage, long now, int cost)
     {
-        PermitLedger.UnreserveOneInEach(stage.Ledgers, now);
-        PermitLedger.UnreserveOneInEach(_ledgers, now);
+        PermitLedger.UnreserveInEach(stage.Ledgers, now, cost);
+        PermitLedger.UnreserveInEach(_ledgers, now, cost);
         _reservations--;
     }
 
@@ -577,14 +610,45 @@ internal sealed class LocalBudgetStore : BudgetStore
     private bool IsRecorded(MethodStage stage) => stage.Ledgers.Length != 0 || _ledgers.Length != 0;
 
     // Under _sync: the call is invoked now, so its start must be dated by now + cap.
-    private long AwaitDating(MethodStage stage, long now)
-        => _undated.Add(now, Clock.Later(now, _recordingCap), _counted.QuickestAnswer, _heardCount ? OwnLeft(now) : int.MaxValue, stage);
+    private long AwaitDating(MethodStage stage, long now, int cost)
+        => _undated.Add(now, Clock.Later(now, _recordingCap), _counted.QuickestAnswer, _heardCount ? OwnLeft(now) : int.MaxValue, cost, stage);
 
-    private void Commit(MethodStage stage, long at)
+    private void Commit(MethodStage stage, long at, int cost)
     {
-        PermitLedger.CommitOneInEach(stage.Ledgers, at);
-        PermitLedger.CommitOneInEach(_ledgers, at);
+        PermitLedger.CommitInEach(stage.Ledgers, at, cost);
+        PermitLedger.CommitInEach(_ledgers, at, cost);
         _reservations--;
+    }
+
+    public override bool HasWeightedLimits => Volatile.Read(ref _hasWeighted);
+
+    // The start still holds its reservation: the reservation moves to the real cost. Dated already: its record does.
+    public override void Settle(MethodStage stage, long ticket, int reserved, int actual)
+    {
+        lock (_sync)
+        {
+            long now = _clock.Now();
+            long at = PermitLedger.Unknown;
+            if (_undated.TrySettle(ticket, actual, out int held))
+            {
+                reserved = held;
+            }
+            else if (!_datedBeforeExit.TryGetValue(ticket, out at))
+            {
+                return;
+            }
+            else
+            {
+                _datedBeforeExit.Remove(ticket);
+            }
+
+            PermitLedger.SettleInEach(stage.Ledgers, at, now, reserved, actual);
+            PermitLedger.SettleInEach(_ledgers, at, now, reserved, actual);
+            if (actual < reserved && _waiting > 0 && !_disposed)
+            {
+                Pump(now);
+            }
+        }
     }
 
     // Under _sync.
@@ -694,7 +758,7 @@ internal sealed class LocalBudgetStore : BudgetStore
                     : _serverQuota.Release();
                 if (undated)
                 {
-                    DateCounted(stage, start, now);
+                    DateCounted(stage, ticket, start, now);
                 }
             }
 
@@ -707,10 +771,12 @@ internal sealed class LocalBudgetStore : BudgetStore
 
     // Under _sync: the server counted this start and said so, so it need not wait for its response to be dated
     // (CountedDating); its recording cap still bounds it.
-    private void DateCounted(MethodStage stage, UndatedStart start, long now)
+    private void DateCounted(MethodStage stage, long ticket, UndatedStart start, long now)
     {
         long jitter = CountedDating.JitterFor(Math.Min(ShortestWindow(_ledgers), ShortestWindow(stage.Ledgers)));
-        Commit(stage, Math.Min(start.DueAt, _counted.DateOf(start.InvokedAt, start.QuickestAnswer, now, jitter)));
+        long at = Math.Min(start.DueAt, _counted.DateOf(start.InvokedAt, start.QuickestAnswer, now, jitter));
+        Commit(stage, at, start.Cost);
+        NoteDated(ticket, at);
     }
 
     private static long ShortestWindow(PermitLedger[] ledgers)
@@ -735,13 +801,16 @@ internal sealed class LocalBudgetStore : BudgetStore
             ? quota.Remaining < OwnLeft(now)
             : quota.Remaining + (_starts - mark) < ownLeftAtStart;
 
-    // Under _sync: the starts the client's own limits leave now.
+    // Under _sync: the starts the client's own limits of requests leave now (a server's request count says nothing of tokens).
     private int OwnLeft(long now)
     {
         int left = int.MaxValue;
         foreach (PermitLedger ledger in _ledgers)
         {
-            left = Math.Min(left, ledger.Available(now));
+            if (!ledger.Policy.IsWeighted)
+            {
+                left = Math.Min(left, ledger.Available(now));
+            }
         }
 
         return left;

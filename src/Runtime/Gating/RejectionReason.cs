@@ -23,4 +23,10 @@ public enum RejectionReason
     /// to fail closed rather than run without the shared budget.
     /// </summary>
     BudgetUnavailable = 4,
+
+    /// <summary>
+    /// The call's cost is larger than a whole limit counted in its unit (<see cref="RateLimitPolicy.Unit"/>): it could
+    /// never start, so it fails at once and nothing is sent.
+    /// </summary>
+    CostExceedsLimit = 5,
 }

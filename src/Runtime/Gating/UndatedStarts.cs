@@ -23,15 +23,36 @@ internal sealed class UndatedStarts
     /// Registers a start invoked at <paramref name="invokedAt"/> that must be dated by <paramref name="dueAt"/>, with what
     /// the store knew then (see <see cref="UndatedStart"/>); returns its ticket.
     /// </summary>
-    public long Add(long invokedAt, long dueAt, long quickestAnswer, int ownLeft, MethodStage stage)
+    public long Add(long invokedAt, long dueAt, long quickestAnswer, int ownLeft, int cost, MethodStage stage)
     {
         if (_tail - _head == _entries.Length)
         {
             Grow();
         }
 
-        _entries[Index(_tail)] = new Entry { Start = new UndatedStart(invokedAt, dueAt, quickestAnswer, ownLeft), Stage = stage };
+        _entries[Index(_tail)] = new Entry { Start = new UndatedStart(invokedAt, dueAt, quickestAnswer, ownLeft, cost), Stage = stage };
         return _tail++;
+    }
+
+    /// <summary>
+    /// Sets the cost of the undated start of <paramref name="ticket"/> to what its call really cost; false when it is
+    /// dated already.
+    /// </summary>
+    /// <param name="ticket">The start's ticket.</param>
+    /// <param name="actual">What the call cost.</param>
+    /// <param name="reserved">The cost it had reserved.</param>
+    public bool TrySettle(long ticket, int actual, out int reserved)
+    {
+        reserved = 0;
+        if (ticket < _head || ticket >= _tail || _entries[Index(ticket)].Stage is null)
+        {
+            return false;
+        }
+
+        ref UndatedStart start = ref _entries[Index(ticket)].Start;
+        reserved = start.Cost;
+        start = start with { Cost = actual };
+        return true;
     }
 
     /// <summary>
@@ -59,10 +80,11 @@ internal sealed class UndatedStarts
     }
 
     /// <summary>Takes the oldest start when its cap has passed at <paramref name="now"/>: it is dated at its cap.</summary>
-    public bool TryTakeDue(long now, out MethodStage stage, out long dueAt)
+    public bool TryTakeDue(long now, out MethodStage stage, out long ticket, out UndatedStart start)
     {
         stage = null!;
-        dueAt = 0;
+        ticket = _head;
+        start = default;
         if (IsEmpty || _entries[Index(_head)].Start.DueAt > now)
         {
             return false;
@@ -70,7 +92,7 @@ internal sealed class UndatedStarts
 
         ref Entry entry = ref _entries[Index(_head)];
         stage = entry.Stage!;
-        dueAt = entry.Start.DueAt;
+        start = entry.Start;
         entry.Stage = null;
         SkipTaken();
         return true;
@@ -117,4 +139,5 @@ internal sealed class UndatedStarts
 /// The starts the client's limits left once it was admitted, to compare with the server's count of it;
 /// <see cref="int.MaxValue"/> when the client had heard no count yet.
 /// </param>
-internal readonly record struct UndatedStart(long InvokedAt, long DueAt, long QuickestAnswer, int OwnLeft);
+/// <param name="Cost">What the call holds of its weighted limits (see <see cref="PermitLedger.Charge"/>): its declared cost, or its real one once settled.</param>
+internal readonly record struct UndatedStart(long InvokedAt, long DueAt, long QuickestAnswer, int OwnLeft, int Cost);

@@ -5,11 +5,18 @@ using System.Linq;
 
 namespace Throttling;
 
-/// <summary>At most <see cref="Permits"/> call starts per <see cref="Window"/>, counted the way <see cref="Kind"/> says.</summary>
+/// <summary>
+/// At most <see cref="Permits"/> call starts per <see cref="Window"/>, counted the way <see cref="Kind"/> says; or, for a
+/// <see cref="Unit"/> other than <see cref="Requests"/>, at most that many units (tokens, credits) of the calls' costs.
+/// </summary>
 /// <remarks>Settings beyond permits and window are init properties, so that adding one later breaks no caller's binary.</remarks>
 public sealed class RateLimitPolicy
 {
+    /// <summary>The default <see cref="Unit"/>: each call counts one.</summary>
+    public const string Requests = LimitRules.RequestsUnit;
+
     private readonly RateLimitKind _kind = RateLimitKind.SlidingWindow;
+    private readonly string _unit = Requests;
 
     /// <summary>Creates a rate limit.</summary>
     /// <param name="permits">Call starts allowed per window; at least 1.</param>
@@ -45,16 +52,32 @@ public sealed class RateLimitPolicy
             : throw new ArgumentOutOfRangeException(nameof(Kind), value, "Unknown rate limit kind.");
     }
 
+    /// <summary>
+    /// What the limit counts: <see cref="Requests"/> (each call one, the default), or a unit such as <c>"tokens"</c> in
+    /// which each call is charged its cost (the value of its <c>[Cost]</c> parameter).
+    /// </summary>
+    public string Unit
+    {
+        get => _unit;
+        init => _unit = LimitRules.IsValidUnit(value)
+            ? value
+            : throw new ArgumentException("A unit is a word such as \"tokens\"; null, empty and blank units are not.", nameof(Unit));
+    }
+
+    /// <summary>Whether each call is charged its cost rather than one.</summary>
+    internal bool IsWeighted => !LimitRules.CountsRequests(_unit);
+
     /// <inheritdoc />
     public override string ToString()
-        => Permits.ToString(CultureInfo.InvariantCulture) + " per " + Duration.Format(Window) + Kind switch
+        => Permits.ToString(CultureInfo.InvariantCulture) + (IsWeighted ? " " + Unit : string.Empty) + " per " + Duration.Format(Window) + Kind switch
         {
             RateLimitKind.FixedWindow => " (fixed window)",
             RateLimitKind.TokenBucket => " (token bucket)",
             _ => string.Empty,
         };
 
-    internal bool SetsSameLimitsAs(RateLimitPolicy other) => Permits == other.Permits && Window == other.Window && Kind == other.Kind;
+    internal bool SetsSameLimitsAs(RateLimitPolicy other)
+        => Permits == other.Permits && Window == other.Window && Kind == other.Kind && Unit == other.Unit;
 
     /// <summary>Whether two lists set the same limits, in order.</summary>
     internal static bool SetSameLimits(IReadOnlyList<RateLimitPolicy> first, IReadOnlyList<RateLimitPolicy> second)

@@ -74,6 +74,16 @@ internal sealed class FixedWindowLedger : PermitLedger
 
     public override void Unreserve(long now, int permits) => _reserved -= permits;
 
+    // Only a start of the current window still counts against anything.
+    public override void Settle(long at, long now, int delta)
+    {
+        Roll(now);
+        if (WindowIndex(at) == _windowIndex)
+        {
+            _started = Math.Max(0, _started + delta);
+        }
+    }
+
     private void Roll(long now)
     {
         if (now >= _nextRealign)

@@ -40,6 +40,15 @@ internal abstract class PermitLedger
     /// <summary>Gives back reserved permits whose calls will not start.</summary>
     public abstract void Unreserve(long now, int permits);
 
+    /// <summary>
+    /// Corrects by <paramref name="delta"/> permits a start already recorded at <paramref name="at"/>: a call whose real
+    /// cost differed from the one it reserved.
+    /// </summary>
+    public abstract void Settle(long at, long now, int delta);
+
+    /// <summary>What a call of cost <paramref name="cost"/> takes of this limit: its cost when the limit counts units, else one.</summary>
+    public int Charge(int cost) => Policy.IsWeighted ? Math.Min(cost, PermitLimit) : 1;
+
     /// <param name="policy">The limit.</param>
     /// <param name="clock">The clock the ledger counts in; fixed windows also read its UTC offset.</param>
     /// <param name="now">Clock ticks now.</param>
@@ -62,30 +71,71 @@ internal abstract class PermitLedger
         return readyAt;
     }
 
-    /// <summary>Reserves one permit in every ledger: a call that holds all its limits' permits until it ends.</summary>
-    public static void ReserveOneInEach(PermitLedger[] ledgers, long now)
+    /// <summary>Whether every ledger could take what a call of <paramref name="cost"/> is charged now; otherwise when the last of them could.</summary>
+    public static long ReadyAtAllFor(PermitLedger[] ledgers, long now, int cost)
+    {
+        long readyAt = now;
+        foreach (PermitLedger ledger in ledgers)
+        {
+            readyAt = Math.Max(readyAt, ledger.ReadyAt(now, ledger.Charge(cost)));
+        }
+
+        return readyAt;
+    }
+
+    /// <summary>Reserves in every ledger what a call of <paramref name="cost"/> is charged, held until its start is dated.</summary>
+    public static void ReserveInEach(PermitLedger[] ledgers, long now, int cost)
     {
         foreach (PermitLedger ledger in ledgers)
         {
-            ledger.Reserve(now, 1);
+            ledger.Reserve(now, ledger.Charge(cost));
         }
     }
 
-    /// <summary>Gives back, in every ledger, the permit of a call that reserved one in each and will not start.</summary>
-    public static void UnreserveOneInEach(PermitLedger[] ledgers, long now)
+    /// <summary>Gives back, in every ledger, the reservation of a call of <paramref name="cost"/> that will not start.</summary>
+    public static void UnreserveInEach(PermitLedger[] ledgers, long now, int cost)
     {
         foreach (PermitLedger ledger in ledgers)
         {
-            ledger.Unreserve(now, 1);
+            ledger.Unreserve(now, ledger.Charge(cost));
         }
     }
 
-    /// <summary>Records, in every ledger, the start of a call that reserved one permit in each.</summary>
-    public static void CommitOneInEach(PermitLedger[] ledgers, long at)
+    /// <summary>Records, in every ledger, the start of a call that reserved what its <paramref name="cost"/> is charged.</summary>
+    public static void CommitInEach(PermitLedger[] ledgers, long at, int cost)
     {
         foreach (PermitLedger ledger in ledgers)
         {
-            ledger.Commit(at, 1);
+            ledger.Commit(at, ledger.Charge(cost));
+        }
+    }
+
+    /// <summary>
+    /// Settles, in every ledger that counts units, a call that reserved <paramref name="reserved"/> and cost
+    /// <paramref name="actual"/>: still open when <paramref name="at"/> is <see cref="Unknown"/>, otherwise recorded at it.
+    /// </summary>
+    public static void SettleInEach(PermitLedger[] ledgers, long at, long now, int reserved, int actual)
+    {
+        foreach (PermitLedger ledger in ledgers)
+        {
+            int delta = ledger.Charge(actual) - ledger.Charge(reserved);
+            if (delta == 0)
+            {
+                continue;
+            }
+
+            if (at != Unknown)
+            {
+                ledger.Settle(at, now, delta);
+            }
+            else if (delta > 0)
+            {
+                ledger.Reserve(now, delta);
+            }
+            else
+            {
+                ledger.Unreserve(now, -delta);
+            }
         }
     }
 }

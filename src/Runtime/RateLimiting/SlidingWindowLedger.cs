@@ -86,6 +86,38 @@ internal sealed class SlidingWindowLedger : PermitLedger
 
     public override void Unreserve(long now, int permits) => _reserved -= permits;
 
+    // A refund comes out of the earliest runs from the start's date on: the start's own run is one of them or later,
+    // so taking from earlier ones frees its permits no later than it would, never earlier than the truth allows.
+    public override void Settle(long at, long now, int delta)
+    {
+        Expire(now);
+        if (at + _window <= now)
+        {
+            return;
+        }
+
+        if (delta > 0)
+        {
+            Record(at, delta);
+            return;
+        }
+
+        long tick = _grid == 1 ? at : (at + _grid - 1) / _grid * _grid;
+        for (int i = 0, refund = -delta; i < _runs && refund > 0; i++)
+        {
+            int slot = (_head + i) % _ticks.Length;
+            if (_ticks[slot] < tick)
+            {
+                continue;
+            }
+
+            int taken = Math.Min(refund, _counts[slot]);
+            _counts[slot] -= taken;
+            _inWindow -= taken;
+            refund -= taken;
+        }
+    }
+
     private void Expire(long now)
     {
         while (_runs > 0 && _ticks[_head] + _window <= now)

@@ -67,6 +67,19 @@ internal sealed class TokenBucketLedger : PermitLedger
         _units = Math.Min(_capacity, _units + (permits * _unitsPerToken));
     }
 
+    // A bucket keeps no dates: a refund goes back in now, an overrun is taken now and may leave the bucket in debt.
+    public override void Settle(long at, long now, int delta)
+    {
+        if (delta > 0)
+        {
+            Take(now, delta);
+        }
+        else
+        {
+            Unreserve(now, -delta);
+        }
+    }
+
     private void Refill(long now)
     {
         long elapsed = now - _refilledAt;

@@ -51,6 +51,7 @@ internal sealed class ClientThrottlingConfiguration : IConfigureNamedOptions<Cli
         Permits = ReadInt(limit, "Permits") ?? throw new FormatException($"{limit.Path}:Permits is required."),
         Window = ReadDuration(limit, "Window") ?? throw new FormatException($"{limit.Path}:Window is required."),
         Kind = limit["Kind"] is { } kind ? ParseKind(limit.Path + ":Kind", kind) : RateLimitKind.SlidingWindow,
+        Unit = limit["Unit"]?.Trim() ?? RateLimitPolicy.Requests,
     };
 
     private static TimeSpan? ReadDuration(IConfigurationSection section, string key)

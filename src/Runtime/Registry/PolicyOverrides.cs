@@ -46,6 +46,11 @@ internal static class PolicyOverrides
             {
                 errors.Add($"{section}:RateLimits:{i}:Kind is {(int)limit.Kind}; use {LimitRules.KindChoices}.");
             }
+
+            if (!LimitRules.IsValidUnit(limit.Unit))
+            {
+                errors.Add($"{section}:RateLimits:{i}:Unit is empty; use \"requests\" or a unit such as \"tokens\".");
+            }
         }
 
         if (overrides.MaxRetries is { } retries && !LimitRules.IsValidRetryCount(retries))
@@ -87,7 +92,7 @@ internal static class PolicyOverrides
         }
 
         IReadOnlyList<RateLimitPolicy> rateLimits = overrides.RateLimits is { } limits
-            ? limits.Select(limit => new RateLimitPolicy(limit.Permits, limit.Window) { Kind = limit.Kind }).ToArray()
+            ? limits.Select(limit => new RateLimitPolicy(limit.Permits, limit.Window) { Kind = limit.Kind, Unit = limit.Unit }).ToArray()
             : compiled.RateLimits;
 
         BackoffPolicy backoff = compiled.Backoff;

@@ -13,4 +13,7 @@ public sealed class RateLimitOptions
 
     /// <summary>How starts are counted.</summary>
     public RateLimitKind Kind { get; set; } = RateLimitKind.SlidingWindow;
+
+    /// <summary>What the limit counts: <c>"requests"</c>, or a unit such as <c>"tokens"</c> that charges each call its cost.</summary>
+    public string Unit { get; set; } = RateLimitPolicy.Requests;
 }

@@ -28,7 +28,8 @@ internal static class ThrottlingAttributes
         int permits = Int(attribute, 0, "permits", problems, LimitRules.IsValidCount, "Permits must be at least 1") ?? 1;
         TimeSpan? window = attribute.ConstructorArguments.Length > 1 ? Duration(attribute.ConstructorArguments[1], "window", 1, problems) : null;
         int kind = NamedInt(attribute, "Kind", problems, LimitRules.IsValidKind, "Kind must be " + LimitRules.KindChoices) ?? 0;
-        return problems.Count == before && IsBound(attribute, 2) && window is { } length ? new RateLimitValues(permits, length, kind) : null;
+        string unit = NamedUnit(attribute, problems);
+        return problems.Count == before && IsBound(attribute, 2) && window is { } length ? new RateLimitValues(permits, length, kind, unit) : null;
     }
 
     public static BackoffValues? ReadBackoff(AttributeData attribute, List<AttributeProblem> problems)
@@ -76,6 +77,28 @@ internal static class ThrottlingAttributes
         }
 
         return null;
+    }
+
+    // "requests" unless set; a blank unit names nothing a server counts.
+    private static string NamedUnit(AttributeData attribute, List<AttributeProblem> problems)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "Unit" && argument.Value.Kind != TypedConstantKind.Error)
+            {
+                string? unit = argument.Value.Value as string;
+                if (!LimitRules.IsValidUnit(unit))
+                {
+                    string shown = unit is null ? "null" : "\"" + unit + "\"";
+                    problems.Add(new AttributeProblem(isMalformedDuration: false, "Unit", -1, $"Unit must be \"requests\" or a unit such as \"tokens\", not {shown}"));
+                    return LimitRules.RequestsUnit;
+                }
+
+                return LimitRules.CountsRequests(unit!) ? LimitRules.RequestsUnit : unit!;
+            }
+        }
+
+        return LimitRules.RequestsUnit;
     }
 
     private static bool NamedBool(AttributeData attribute, string name)

@@ -28,6 +28,7 @@ internal sealed class ThrottlingSymbols
         RateLimitAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.RateLimitAttribute);
         BackoffAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.BackoffAttribute);
         UnthrottledAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.UnthrottledAttribute);
+        CostAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.CostAttribute);
         GeneratedCodeAttribute = compilation.GetBestTypeByMetadataName(KnownTypeNames.GeneratedCodeAttribute);
     }
 
@@ -64,6 +65,8 @@ internal sealed class ThrottlingSymbols
     public INamedTypeSymbol? BackoffAttribute { get; }
 
     public INamedTypeSymbol? UnthrottledAttribute { get; }
+
+    public INamedTypeSymbol? CostAttribute { get; }
 
     public INamedTypeSymbol? GeneratedCodeAttribute { get; }
 

@@ -246,3 +246,108 @@ public class ThrottlingAttributeWithoutEffectTests
             }
             """);
 }
+
+public class DeclareCostsOfWeightedCallsTests
+{
+    [Fact]
+    public Task A_cost_that_names_no_integer_is_an_error_on_the_exact_span()
+        => Verify<DeclareCostsOfWeightedCallsAnalyzer>.AnalyzerAsync("""
+            using System.Threading.Tasks;
+            using Throttling;
+
+            public sealed class ChatRequest { public int MaxTokens { get; init; } public string Model { get; init; } = ""; public static int Default { get; } = 1; }
+
+            [RateLimit(90_000, "1m", Unit = "tokens")]
+            public interface IChat
+            {
+                Task RunAsync([Cost] {|THR105:string|} maxTokens);
+                Task AskAsync([Cost({|THR105:"Tokens"|})] ChatRequest request);
+                Task NameAsync([Cost({|THR105:"Model"|})] ChatRequest request);
+                Task StaticAsync([Cost({|THR105:"Default"|})] ChatRequest request);
+                Task BothAsync([Cost] int input, [{|THR105:Cost|}] int output);
+                Task HugeAsync([Cost] {|THR105:ulong|} tokens);
+            }
+            """);
+
+    [Fact]
+    public Task A_gated_method_under_a_weighted_limit_without_a_cost_is_an_error_on_the_method()
+        => Verify<DeclareCostsOfWeightedCallsAnalyzer>.AnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Throttling;
+
+            // An inherited method is reported on the client that gates it.
+            public interface IBase { Task PingAsync(); }
+
+            [RateLimit(500, "1m")]
+            [RateLimit(90_000, "1m", Unit = "tokens")]
+            public interface {|THR106:IChat|} : IBase
+            {
+                Task<int> {|THR106:CompleteAsync|}(string prompt);
+                IAsyncEnumerable<string> {|THR106:StreamAsync|}(string prompt);
+                [Unthrottled] Task<int> ModelsAsync();
+                string Passed(string prompt);
+            }
+
+            [RateLimit(500, "1m")]
+            public interface ISearch
+            {
+                [RateLimit(1_000, "1d", Unit = "credits")]
+                Task<int> {|THR106:ExtractAsync|}(string url);
+                Task<int> SearchAsync(string query);
+            }
+            """);
+
+    [Fact]
+    public Task A_cost_where_no_limit_counts_units_has_no_effect()
+        => Verify<DeclareCostsOfWeightedCallsAnalyzer>.AnalyzerAsync("""
+            using System.Threading.Tasks;
+            using Throttling;
+
+            [RateLimit(500, "1m")]
+            public interface IChat
+            {
+                Task<int> CompleteAsync(string prompt, [{|THR104:Cost|}] int maxTokens);
+
+                [RateLimit(100, "1m", Unit = "requests")]
+                Task<int> AskAsync(string prompt, [{|THR104:Cost|}] int maxTokens);
+            }
+            """);
+
+    [Fact]
+    public Task Costs_of_every_accepted_form_are_quiet()
+        => Verify<DeclareCostsOfWeightedCallsAnalyzer>.AnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Throttling;
+
+            public interface ISized { long Size { get; } }
+            public record Request(string Prompt, int MaxTokens) : ISized { public long Size => MaxTokens; }
+            public record struct Page(short Credits);
+
+            [Slots(8)]
+            [RateLimit(90_000, "1m", Unit = "tokens")]
+            public interface IChat
+            {
+                Task<int> CompleteAsync(string prompt, [Cost] int maxTokens, CancellationToken cancellationToken = default);
+                Task<int> AskAsync([Cost(nameof(Request.MaxTokens))] Request request);
+                Task<int> SizeAsync([Cost("Size")] ISized request);
+                ValueTask PageAsync([Cost("Credits")] Page page);
+                IAsyncEnumerable<string> StreamAsync([Cost] long tokens);
+                [Unthrottled] Task<int> ModelsAsync();
+            }
+
+            [Slots(2)]
+            public interface IPlain { Task<int> RunAsync(int count); }
+            """);
+
+    [Fact]
+    public Task A_blank_unit_is_an_error_on_its_literal()
+        => Verify<UseValidThrottlingAttributeValuesAnalyzer>.AnalyzerAsync("""
+            using Throttling;
+
+            [RateLimit(10, "1s", Unit = {|THR101:" "|})]
+            public interface IClient { }
+            """);
+}

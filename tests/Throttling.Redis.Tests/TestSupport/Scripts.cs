@@ -18,27 +18,37 @@ public sealed class Scripts(IDatabase database, string prefix, IReadOnlyList<Rat
     private (RedisKey[] Keys, RedisValue[] Args) Stage => _keys.ForStage(method is null ? string.Empty : "M", client, method ?? []);
 
     /// <summary>The status (1 granted, 0 client blocked, 2 method blocked, 3 refused, 4 cooling) and the wait it names.</summary>
-    public async Task<(long Status, TimeSpan Wait)> AcquireAsync(string id, TimeSpan skew, int permits = 1)
+    public async Task<(long Status, TimeSpan Wait)> AcquireAsync(string id, TimeSpan skew, int cost = 1)
     {
-        (long granted, long status, TimeSpan wait) = await AcquireManyAsync([id], skew, permits);
+        (long granted, long status, TimeSpan wait) = await AcquireManyAsync([id], skew, cost);
         return (granted == 1 ? 1 : status, wait);
     }
 
-    /// <summary>How many of <paramref name="ids"/>, in order, got their turn; why the next did not; and the wait it names.</summary>
-    public async Task<(long Granted, long Status, TimeSpan Wait)> AcquireManyAsync(string[] ids, TimeSpan skew, int permits = 1)
+    /// <summary>
+    /// How many of <paramref name="ids"/>, in order, got their turn; why the next did not; and the wait it names. Each
+    /// call costs <paramref name="cost"/> in the limits that count units.
+    /// </summary>
+    public async Task<(long Granted, long Status, TimeSpan Wait)> AcquireManyAsync(string[] ids, TimeSpan skew, int cost = 1)
     {
         (RedisKey[] keys, RedisValue[] args) = Stage;
         var result = (RedisResult[])(await RedisScript.Acquire.EvaluateAsync(
             database,
             keys,
-            [Micros(skew), Micros(Lease), Slots, permits, Micros(Cap), args.Length / 4, .. args, .. ids.Select(i => (RedisValue)i)]))!;
+            [Micros(skew), Micros(Lease), Slots, Micros(Cap), args.Length / 4, .. args, .. ids.SelectMany(i => new RedisValue[] { i, cost })]))!;
         return ((long)result[0], (long)result[1], TimeSpan.FromTicks((long)result[2] * 10));
     }
 
-    public async Task<long> ReleaseAsync(string id, TimeSpan skew, int permits = 1)
+    public async Task<long> ReleaseAsync(string id, TimeSpan skew, int cost = 1)
     {
         (RedisKey[] keys, RedisValue[] args) = Stage;
-        return (long)await RedisScript.Release.EvaluateAsync(database, keys, [Micros(skew), id, permits, "unused", args.Length / 4, .. args]);
+        return (long)await RedisScript.Release.EvaluateAsync(database, keys, [Micros(skew), id, cost, "unused", args.Length / 4, .. args]);
+    }
+
+    /// <summary>Settles the call <paramref name="id"/>, invoked <paramref name="age"/> ago, from <paramref name="reserved"/> to <paramref name="actual"/>.</summary>
+    public async Task SettleAsync(string id, int reserved, int actual, TimeSpan age, TimeSpan skew)
+    {
+        (RedisKey[] keys, RedisValue[] args) = Stage;
+        await RedisScript.Settle.EvaluateAsync(database, keys, [Micros(skew), id, reserved, actual, Micros(age), "unused", args.Length / 4, .. args]);
     }
 
     /// <summary>How many of <paramref name="ids"/> still held their lease and were renewed.</summary>

@@ -141,12 +141,12 @@ public class FaultInjectionTests
     {
         var held = new List<long>();
         int admitted = 0;
-        while (admitted < max && throttle.TryEnter(gate.Stage, out long ticket))
+        while (admitted < max && throttle.TryEnter(gate.Stage, 1, out long ticket))
         {
             admitted++;
             if (exitEach)
             {
-                throttle.Exit(gate.Stage, ticket);
+                throttle.Exit(gate.Stage, ticket, 1);
             }
             else
             {
@@ -154,7 +154,7 @@ public class FaultInjectionTests
             }
         }
 
-        held.ForEach(ticket => throttle.Exit(gate.Stage, ticket));
+        held.ForEach(ticket => throttle.Exit(gate.Stage, ticket, 1));
         return admitted;
     }
 

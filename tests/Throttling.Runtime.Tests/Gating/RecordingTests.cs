@@ -71,26 +71,26 @@ public class RecordingTests
         FakeTimeProvider clock = NewClock();
         using var throttle = new ClientThrottle(new ThrottlingPolicy("Slow") { RateLimits = new[] { new RateLimitPolicy(1, S(10)) } }, clock);
         MethodStage stage = throttle.DefaultGate.Stage;
-        Assert.True(throttle.TryEnter(stage, out long first));
+        Assert.True(throttle.TryEnter(stage, 1, out long first));
         clock.Advance(Ms(100));
-        throttle.Exit(stage, first);
+        throttle.Exit(stage, first, 1);
 
         // The second call is granted when the first permit returns, at 10.1 s, but its pool thread runs 2 s later.
-        Task<long> granted = throttle.EnterAsync(stage, CancellationToken.None).AsTask();
+        Task<long> granted = throttle.EnterAsync(stage, 1, CancellationToken.None).AsTask();
         clock.Advance(S(10));
         long entered = await granted;
         clock.Advance(S(2));
-        long second = throttle.Invoked(stage, entered);
+        long second = throttle.Invoked(stage, entered, 1);
 
         // Dated by its invocation at 12.1 s plus the 1 s cap: a third start waits until 23.1 s, not 21.1 s (timers are
         // armed in whole milliseconds, rounded up).
-        Task<long> third = throttle.EnterAsync(stage, CancellationToken.None).AsTask();
+        Task<long> third = throttle.EnterAsync(stage, 1, CancellationToken.None).AsTask();
         clock.Advance(S(11) - Ms(1));
         Assert.False(third.IsCompleted);
         clock.Advance(Ms(1));
         await Eventually.TrueAsync(() => third.IsCompleted, "the third call is granted a window after the second's dated start");
-        throttle.Exit(stage, second);
-        throttle.Exit(stage, throttle.Invoked(stage, await third));
+        throttle.Exit(stage, second, 1);
+        throttle.Exit(stage, throttle.Invoked(stage, await third, 1), 1);
     }
 
     [Theory]
