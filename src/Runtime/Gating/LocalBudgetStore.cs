@@ -58,9 +58,10 @@ internal sealed class LocalBudgetStore : BudgetStore
     private readonly List<MethodStage> _stages = new();
     private readonly UndatedStarts _undated = new();
 
-    // Starts of calls with a weighted limit that were dated before their calls ended, by ticket: where a settlement
-    // corrects them. Emptied by Exit.
-    private readonly Dictionary<long, long> _datedBeforeExit = new();
+    // Starts of calls with a weighted limit that were dated before their calls ended, by ticket: the date a settlement
+    // corrects, and what the answer's token count is compared with. Emptied by Exit.
+    private readonly Dictionary<long, (long At, UndatedStart Start)> _datedBeforeExit = new();
+    private readonly TokenQuotaPacing _tokens;
     private readonly AdmissionPool _admissions = new();
 
     // Under overload every refused call would log a warning; one report per interval says the same.
@@ -97,6 +98,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         _declaredLedgers = CreateLedgers(policy.RateLimits);
         _ledgers = _declaredLedgers;
         _hasWeighted = _declaredLedgers.Any(l => l.Policy.IsWeighted);
+        _tokens = new TokenQuotaPacing(_declaredLedgers);
         _recordingCap = policy.RecordingDelayCap.Ticks;
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
@@ -452,7 +454,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         if (recorded || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue || _serverQuota.ResetAt != long.MinValue)
         {
             long now = _clock.Now();
-            if (now < _coolDownUntil || now < _refusedUntil || _serverQuota.ReadyAt(_starts, now) > now)
+            if (now < _coolDownUntil || now < _refusedUntil || _serverQuota.ReadyAt(_starts, now) > now || _tokens.ReadyAt(cost, now) > now)
             {
                 return false;
             }
@@ -524,7 +526,7 @@ internal sealed class LocalBudgetStore : BudgetStore
                 break;
             }
 
-            long limitsReadyAt = PermitLedger.ReadyAtAllFor(_ledgers, now, next.Cost);
+            long limitsReadyAt = Math.Max(PermitLedger.ReadyAtAllFor(_ledgers, now, next.Cost), _tokens.ReadyAt(next.Cost, now));
             if (limitsReadyAt > now)
             {
                 wake = Math.Min(wake, limitsReadyAt);
@@ -571,16 +573,16 @@ internal sealed class LocalBudgetStore : BudgetStore
         while (_undated.TryTakeDue(now, out MethodStage stage, out long ticket, out UndatedStart start))
         {
             Commit(stage, start.DueAt, start.Cost);
-            NoteDated(ticket, start.DueAt);
+            NoteDated(ticket, start.DueAt, start);
         }
     }
 
     // Under _sync: a call with a weighted limit may still settle its cost against the date its start got.
-    private void NoteDated(long ticket, long at)
+    private void NoteDated(long ticket, long at, UndatedStart start)
     {
         if (_hasWeighted)
         {
-            _datedBeforeExit[ticket] = at;
+            _datedBeforeExit[ticket] = (at, start);
         }
     }
 
@@ -588,6 +590,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     {
         PermitLedger.ReserveInEach(stage.Ledgers, now, cost);
         PermitLedger.ReserveInEach(_ledgers, now, cost);
+        _tokens.Charge(cost);
         _reservations++;
     }
 
@@ -595,6 +598,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     {
         PermitLedger.UnreserveInEach(stage.Ledgers, now, cost);
         PermitLedger.UnreserveInEach(_ledgers, now, cost);
+        _tokens.Charge(-cost);
         _reservations--;
     }
 
@@ -602,7 +606,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     // times never reads the clock: under contention the read (~30 ns) was a fair part of the time the lock is held.
     private long ReadClock()
         => _hasLedgers || _maxWait is not null || _coolDownUntil != long.MinValue || _refusedUntil != long.MinValue
-            || _serverQuota.ResetAt != long.MinValue || _metrics?.MeasuresWaits == true
+            || _serverQuota.ResetAt != long.MinValue || _tokens.ResetAt != long.MinValue || _metrics?.MeasuresWaits == true
             ? _clock.Now()
             : Unread;
 
@@ -611,7 +615,11 @@ internal sealed class LocalBudgetStore : BudgetStore
 
     // Under _sync: the call is invoked now, so its start must be dated by now + cap.
     private long AwaitDating(MethodStage stage, long now, int cost)
-        => _undated.Add(now, Clock.Later(now, _recordingCap), _counted.QuickestAnswer, _heardCount ? OwnLeft(now) : int.MaxValue, cost, stage);
+    {
+        (long tokensMark, int ownTokensLeft) = _tokens.IsActive ? _tokens.Mark(now) : (0, int.MaxValue);
+        var start = new UndatedStart(now, Clock.Later(now, _recordingCap), _counted.QuickestAnswer, _heardCount ? OwnLeft(now) : int.MaxValue, cost, tokensMark, ownTokensLeft);
+        return _undated.Add(start, stage);
+    }
 
     private void Commit(MethodStage stage, long at, int cost)
     {
@@ -633,17 +641,18 @@ internal sealed class LocalBudgetStore : BudgetStore
             {
                 reserved = held;
             }
-            else if (!_datedBeforeExit.TryGetValue(ticket, out at))
+            else if (_datedBeforeExit.TryGetValue(ticket, out (long At, UndatedStart Start) dated))
             {
-                return;
+                at = dated.At;
             }
             else
             {
-                _datedBeforeExit.Remove(ticket);
+                return;
             }
 
             PermitLedger.SettleInEach(stage.Ledgers, at, now, reserved, actual);
             PermitLedger.SettleInEach(_ledgers, at, now, reserved, actual);
+            _tokens.Charge(actual - reserved);
             if (actual < reserved && _waiting > 0 && !_disposed)
             {
                 Pump(now);
@@ -749,6 +758,11 @@ internal sealed class LocalBudgetStore : BudgetStore
 
             // Learned first, so that a new ledger takes this call's reservation too and counts in the comparison.
             bool changed = Learn(limits.Policies, now);
+            if (limits.Tokens is { } tokens && _tokens.IsActive && StartOf(ticket, out UndatedStart answered))
+            {
+                changed |= _tokens.Observe(tokens, answered.TokensMark, answered.OwnTokensLeft, now);
+            }
+
             if (limits.Requests is { } quota)
             {
                 _heardCount = true;
@@ -776,7 +790,20 @@ internal sealed class LocalBudgetStore : BudgetStore
         long jitter = CountedDating.JitterFor(Math.Min(ShortestWindow(_ledgers), ShortestWindow(stage.Ledgers)));
         long at = Math.Min(start.DueAt, _counted.DateOf(start.InvokedAt, start.QuickestAnswer, now, jitter));
         Commit(stage, at, start.Cost);
-        NoteDated(ticket, at);
+        NoteDated(ticket, at, start);
+    }
+
+    // Under _sync: what the call of `ticket` noted when it was invoked, dated or not; false once it has exited.
+    private bool StartOf(long ticket, out UndatedStart start)
+    {
+        if (ticket >= 0 && _undated.TryPeek(ticket, out start))
+        {
+            return true;
+        }
+
+        bool dated = _datedBeforeExit.TryGetValue(ticket, out (long At, UndatedStart Start) entry);
+        start = entry.Start;
+        return dated;
     }
 
     private static long ShortestWindow(PermitLedger[] ledgers)

@@ -19,19 +19,29 @@ internal sealed class UndatedStarts
     /// <summary>When the oldest undated start reaches its cap; <see cref="long.MaxValue"/> when none is undated.</summary>
     public long NextDue => IsEmpty ? long.MaxValue : _entries[Index(_head)].Start.DueAt;
 
-    /// <summary>
-    /// Registers a start invoked at <paramref name="invokedAt"/> that must be dated by <paramref name="dueAt"/>, with what
-    /// the store knew then (see <see cref="UndatedStart"/>); returns its ticket.
-    /// </summary>
-    public long Add(long invokedAt, long dueAt, long quickestAnswer, int ownLeft, int cost, MethodStage stage)
+    /// <summary>Registers a start, with what the store knew when it was invoked (see <see cref="UndatedStart"/>); returns its ticket.</summary>
+    public long Add(in UndatedStart start, MethodStage stage)
     {
         if (_tail - _head == _entries.Length)
         {
             Grow();
         }
 
-        _entries[Index(_tail)] = new Entry { Start = new UndatedStart(invokedAt, dueAt, quickestAnswer, ownLeft, cost), Stage = stage };
+        _entries[Index(_tail)] = new Entry { Start = start, Stage = stage };
         return _tail++;
+    }
+
+    /// <summary>Reads the start of <paramref name="ticket"/>, leaving it undated; false when it is dated already.</summary>
+    public bool TryPeek(long ticket, out UndatedStart start)
+    {
+        start = default;
+        if (ticket < _head || ticket >= _tail || _entries[Index(ticket)].Stage is null)
+        {
+            return false;
+        }
+
+        start = _entries[Index(ticket)].Start;
+        return true;
     }
 
     /// <summary>
@@ -140,4 +150,6 @@ internal sealed class UndatedStarts
 /// <see cref="int.MaxValue"/> when the client had heard no count yet.
 /// </param>
 /// <param name="Cost">What the call holds of its weighted limits (see <see cref="PermitLedger.Charge"/>): its declared cost, or its real one once settled.</param>
-internal readonly record struct UndatedStart(long InvokedAt, long DueAt, long QuickestAnswer, int OwnLeft, int Cost);
+/// <param name="TokensMark">The tokens the client had charged once it was admitted, its own included (<see cref="TokenQuotaPacing"/>).</param>
+/// <param name="OwnTokensLeft">What the client's token limits left then; <see cref="int.MaxValue"/> before the server said anything of its tokens.</param>
+internal readonly record struct UndatedStart(long InvokedAt, long DueAt, long QuickestAnswer, int OwnLeft, int Cost, long TokensMark, int OwnTokensLeft);

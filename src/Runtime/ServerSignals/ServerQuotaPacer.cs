@@ -62,7 +62,13 @@ internal sealed class ServerQuotaPacer
     }
 
     /// <summary>Now, when another call may start after <paramref name="starts"/> starts; otherwise the quota's reset.</summary>
-    public long ReadyAt(long starts, long now)
+    public long ReadyAt(long starts, long now) => ReadyAtFor(starts, 1, now);
+
+    /// <summary>
+    /// Now, when <paramref name="amount"/> more may start after <paramref name="used"/> (a quota counted in tokens);
+    /// otherwise the quota's reset.
+    /// </summary>
+    public long ReadyAtFor(long used, long amount, long now)
     {
         if (ResetAt <= now)
         {
@@ -74,7 +80,7 @@ internal sealed class ServerQuotaPacer
             return now;
         }
 
-        return starts < _startsAllowed ? now : ResetAt;
+        return used + amount <= _startsAllowed ? now : ResetAt;
     }
 
     private void Forget()

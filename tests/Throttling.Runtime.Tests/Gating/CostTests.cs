@@ -8,7 +8,8 @@ public class CostTests
     private static RateLimitPolicy Tokens(int permits, RateLimitKind kind = RateLimitKind.SlidingWindow)
         => new(permits, S(10)) { Unit = "tokens", Kind = kind };
 
-    private static ThrottlingPolicy Chat(params RateLimitPolicy[] limits) => new("Chat") { RateLimits = limits };
+    private static ThrottlingPolicy Chat(params RateLimitPolicy[] limits)
+        => new("Chat") { RateLimits = limits, ResponseHeaders = static r => (r as Answer)?.Headers };
 
     private static Task<Usage> Call(ClientThrottle throttle, ControlledCalls<Usage> calls, int id, long cost, CancellationToken cancellationToken = default)
         => throttle.DefaultGate.RunWithCostAsync(cost, (calls, id), static s => s.calls.Call(s.id), detector: null, cancellationToken);
@@ -230,8 +231,65 @@ public class CostTests
         await second;
     }
 
+    [Fact]
+    public async Task A_token_count_from_the_server_paces_the_token_limit_where_it_leaves_less()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(Chat(Tokens(1_000)), clock);
+        var calls = new ControlledCalls<Answer>(clock);
+
+        // Others use the account: the server has 100 tokens left for 5 s where the client's own limit leaves 900.
+        Task<Answer> first = CallForAnswer(throttle, calls, 1, 100);
+        calls.Complete(1, new Answer(100, TokensLeft(100, "5s")));
+        await first;
+
+        Task<Answer> second = CallForAnswer(throttle, calls, 2, 100);
+        Task<Answer> third = CallForAnswer(throttle, calls, 3, 100);
+        Assert.Equal(2, calls.Started);
+        calls.Complete(2, new Answer(100, null));
+        await second;
+        await StartsAfterAsync(clock, calls, S(5), 3, "the third call waits for the server's token reset");
+        calls.Complete(3, new Answer(100, null));
+        await third;
+    }
+
+    [Fact]
+    public async Task A_token_count_that_agrees_with_the_token_limit_leaves_it_to_its_own_window()
+    {
+        FakeTimeProvider clock = NewClock();
+        using var throttle = new ClientThrottle(Chat(Tokens(1_000)), clock);
+        var calls = new ControlledCalls<Answer>(clock);
+
+        Task<Answer> first = CallForAnswer(throttle, calls, 1, 100);
+        calls.Complete(1, new Answer(100, TokensLeft(900, "10s")));
+        await first;
+
+        // The server counts as the client does: eight more calls of 100 start at once, as the client's window allows.
+        Task<Answer>[] more = Enumerable.Range(2, 8).Select(id => CallForAnswer(throttle, calls, id, 100)).ToArray();
+        Assert.Equal(9, calls.Started);
+        foreach (int id in Enumerable.Range(2, 8))
+        {
+            calls.Complete(id, new Answer(100, null));
+        }
+
+        await Task.WhenAll(more);
+    }
+
+    private static Task<Answer> CallForAnswer(ClientThrottle throttle, ControlledCalls<Answer> calls, int id, long cost)
+        => throttle.DefaultGate.RunWithCostAsync(cost, (calls, id), static s => s.calls.Call(s.id), detector: null, CancellationToken.None);
+
+    // OpenAI's token headers.
+    private static System.Net.Http.Headers.HttpResponseHeaders TokensLeft(int remaining, string reset)
+    {
+        using var response = new System.Net.Http.HttpResponseMessage();
+        response.Headers.Add("x-ratelimit-limit-tokens", "1000");
+        response.Headers.Add("x-ratelimit-remaining-tokens", remaining.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        response.Headers.Add("x-ratelimit-reset-tokens", reset);
+        return response.Headers;
+    }
+
     // The call numbered `started` starts `wait` from now, not a millisecond sooner (timers are armed in whole milliseconds).
-    private static async Task StartsAfterAsync(FakeTimeProvider clock, ControlledCalls<Usage> calls, TimeSpan wait, int started, string what)
+    private static async Task StartsAfterAsync<T>(FakeTimeProvider clock, ControlledCalls<T> calls, TimeSpan wait, int started, string what)
     {
         clock.Advance(wait - Ms(1));
         Assert.Equal(started - 1, calls.Started);
@@ -240,4 +298,6 @@ public class CostTests
     }
 
     private sealed record Usage(long ActualCost) : IReportsCost;
+
+    private sealed record Answer(long ActualCost, System.Net.Http.Headers.HttpResponseHeaders? Headers) : IReportsCost;
 }
