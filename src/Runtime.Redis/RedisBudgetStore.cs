@@ -903,8 +903,17 @@ internal sealed class RedisBudgetStore : BudgetStore
             [_budgets.Skew, _leaseMicros, _adaptive is null ? _slots : SlotLimit, _capMicros, script.LimitCount, .. script.LimitArgs, .. Calls(leases, batch.Select(w => w.Cost).ToArray())]);
 
     // The scripts' list of calls: each lease id followed by its call's cost (what its weighted limits charge).
-    private static IEnumerable<RedisValue> Calls(string[] leases, int[] costs)
-        => leases.SelectMany((lease, i) => new RedisValue[] { lease, costs[i] });
+    private static RedisValue[] Calls(string[] leases, int[] costs)
+    {
+        var calls = new RedisValue[leases.Length * 2];
+        for (int i = 0; i < leases.Length; i++)
+        {
+            calls[2 * i] = leases[i];
+            calls[(2 * i) + 1] = costs[i];
+        }
+
+        return calls;
+    }
 
     // Redis gave `waiter` its turn; a waiter that left meanwhile (cancelled, MaxWait) gives it straight back.
     private void Granted(RedisWaiter waiter, string leaseId, long mark, long ownLeft)

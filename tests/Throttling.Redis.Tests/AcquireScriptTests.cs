@@ -76,6 +76,29 @@ public class AcquireScriptTests(SharedRedis redis)
         Assert.Equal(1, (await scripts.AcquireAsync("d", TimeSpan.FromSeconds(10.1), cost: 5)).Status);
     }
 
+    [Theory]
+    [InlineData(RateLimitKind.FixedWindow)]
+    [InlineData(RateLimitKind.TokenBucket)]
+    public async Task Settling_gives_a_fixed_window_or_a_token_bucket_back_what_a_call_did_not_use(RateLimitKind kind)
+    {
+        // A day, so that the test never straddles a fixed window's turn, and a bucket refills nothing meanwhile.
+        var tokens = new RateLimitPolicy(100, TimeSpan.FromDays(1)) { Unit = "tokens", Kind = kind };
+        var scripts = new Scripts(Database, SharedRedis.NewPrefix(), [tokens]);
+
+        Assert.Equal(1, (await scripts.AcquireAsync("a", TimeSpan.Zero, cost: 80)).Status);
+        Assert.Equal(0, (await scripts.AcquireAsync("b", TimeSpan.Zero, cost: 30)).Status);
+
+        await scripts.SettleAsync("a", reserved: 80, actual: 20, TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
+        Assert.Equal(1, (await scripts.AcquireAsync("b", TimeSpan.Zero, cost: 80)).Status);
+        Assert.Equal(0, (await scripts.AcquireAsync("c", TimeSpan.Zero, cost: 1)).Status);
+
+        // A refund frees room, an overrun takes it: "a" used nothing after all, "b" 90.
+        await scripts.SettleAsync("a", reserved: 20, actual: 0, TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
+        await scripts.SettleAsync("b", reserved: 80, actual: 90, TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
+        Assert.Equal(1, (await scripts.AcquireAsync("c", TimeSpan.Zero, cost: 10)).Status);
+        Assert.Equal(0, (await scripts.AcquireAsync("d", TimeSpan.Zero, cost: 1)).Status);
+    }
+
     [Fact]
     public async Task Settling_rewrites_a_start_to_its_real_cost_at_its_date()
     {

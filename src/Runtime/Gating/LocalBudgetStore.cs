@@ -35,6 +35,12 @@ namespace Throttling;
 /// share the account, or the server is stricter.
 /// </para>
 /// <para>
+/// A limit counted in units (<see cref="RateLimitPolicy.Unit"/>) is charged each call's cost: reserved when the call is
+/// granted, all its limits together, and settled when its result reports what it really cost (<see cref="Settle"/>),
+/// at the date its start has or will have. The client's limits take waiters strictly in order, so a large cost is never
+/// overtaken by smaller ones. An answer's token count paces the limits counted in tokens (<see cref="TokenQuotaPacing"/>).
+/// </para>
+/// <para>
 /// A server that asks for a wait beyond <see cref="BackoffPolicy.MaxRetryAfter"/> fails that call with its answer, and
 /// every other call of the client fails fast (<see cref="RejectionReason.ServerCoolDown"/>) until that time.
 /// </para>

@@ -16,7 +16,14 @@ internal abstract class PermitLedger
     /// <summary>No tick can be named: the permits depend on reservations whose starts are not known yet.</summary>
     public const long Unknown = long.MaxValue;
 
-    protected PermitLedger(RateLimitPolicy policy) => Policy = policy;
+    // Read on every reservation: the unit's comparison is made once.
+    private readonly bool _isWeighted;
+
+    protected PermitLedger(RateLimitPolicy policy)
+    {
+        Policy = policy;
+        _isWeighted = policy.IsWeighted;
+    }
 
     public RateLimitPolicy Policy { get; }
 
@@ -47,7 +54,7 @@ internal abstract class PermitLedger
     public abstract void Settle(long at, long now, int delta);
 
     /// <summary>What a call of cost <paramref name="cost"/> takes of this limit: its cost when the limit counts units, else one.</summary>
-    public int Charge(int cost) => Policy.IsWeighted ? Math.Min(cost, PermitLimit) : 1;
+    public int Charge(int cost) => _isWeighted ? Math.Min(cost, PermitLimit) : 1;
 
     /// <param name="policy">The limit.</param>
     /// <param name="clock">The clock the ledger counts in; fixed windows also read its UTC offset.</param>
