@@ -63,7 +63,7 @@ internal sealed class ClientKeys
                 args.Add(KindCode(limit.Kind));
                 args.Add(limit.Permits);
                 args.Add(limit.Window.Ticks / 10);
-                args.Add(limit.IsWeighted ? scope + "w" : scope);
+                args.Add(limit.CountsTokens ? scope + "t" : limit.IsWeighted ? scope + "w" : scope);
             }
         }
     }

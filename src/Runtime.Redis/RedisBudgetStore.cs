@@ -89,6 +89,9 @@ internal sealed class RedisBudgetStore : BudgetStore
     private bool _disposed;
     private bool _hasWeighted;
 
+    // Whether a limit of the client counts tokens: what a server's token quota paces (the hash's tn, ta and tq).
+    private readonly bool _countsTokens;
+
     public RedisBudgetStore(RedisBudgets budgets, ThrottlingPolicy policy, string? scope, Clock clock, ThrottlingMetrics? metrics, ILogger logger)
     {
         _budgets = budgets;
@@ -105,6 +108,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         _capMicros = policy.RecordingDelayCap.Ticks / 10;
         _longestWindow = policy.RateLimits.Concat(policy.Methods.SelectMany(m => m.RateLimits)).Select(l => l.Window.Ticks).DefaultIfEmpty(0).Max();
         _hasWeighted = policy.RateLimits.Any(l => l.IsWeighted);
+        _countsTokens = policy.RateLimits.Any(l => l.CountsTokens);
         _shared = budgets.IsAvailable;
         if (!_shared)
         {
@@ -318,7 +322,7 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
 
         StageScript script = _stages[stage.Index];
-        if (call.InRedis && (_slots > 0 || script.HasSlidingWindow || call.Told is not null))
+        if (call.InRedis && (_slots > 0 || script.HasSlidingWindow || call.Told is not null || call.ToldTokens is not null))
         {
             _budgets.Track(ReleaseAsync(script, call.LeaseId, call.Cost, call));
         }
@@ -377,10 +381,18 @@ internal sealed class RedisBudgetStore : BudgetStore
         string? learned = null;
         lock (_sync)
         {
-            if (limits.Requests is { } quota && _running.TryGetValue(ticket, out RunningCall? call) && call.InRedis)
+            if (_running.TryGetValue(ticket, out RunningCall? call) && call.InRedis)
             {
-                call.Told = quota;
-                call.CountedAt = _counted.DateOf(call.InvokedAt, call.QuickestAnswer, _clock.Now(), _stages[stage.Index].Jitter);
+                if (limits.Requests is { } quota)
+                {
+                    call.Told = quota;
+                    call.CountedAt = _counted.DateOf(call.InvokedAt, call.QuickestAnswer, _clock.Now(), _stages[stage.Index].Jitter);
+                }
+
+                if (limits.Tokens is { } tokens && _countsTokens)
+                {
+                    call.ToldTokens = tokens;
+                }
             }
 
             if (limits.Policies.Count > 0 && Learn(RateLimitPolicy.StricterThanAll(limits.Policies, _policy.RateLimits)))
@@ -799,9 +811,16 @@ internal sealed class RedisBudgetStore : BudgetStore
             long wait = (long)answer[2];
             long starts = (long)answer[5];
             long left = (long)answer[7];
+            long tokens = (long)answer[9];
+            long tokensLeft = (long)answer[10];
+
+            // The i-th granted call's marks leave out the calls granted after it, which it was counted before.
+            long later = batch.Take(granted).Sum(w => (long)w.Cost);
             for (int i = 0; i < granted; i++)
             {
-                Granted(batch[i], leases[i], starts - granted + i + 1, left < 0 ? -1 : left + granted - i - 1);
+                later -= batch[i].Cost;
+                var marks = new GrantMarks(starts - granted + i + 1, left < 0 ? -1 : left + granted - i - 1, tokens - later, tokensLeft < 0 ? -1 : tokensLeft + later);
+                Granted(batch[i], leases[i], marks);
             }
 
             FollowSharedSlotLimit((int)answer[6]);
@@ -916,12 +935,21 @@ internal sealed class RedisBudgetStore : BudgetStore
     }
 
     // Redis gave `waiter` its turn; a waiter that left meanwhile (cancelled, MaxWait) gives it straight back.
-    private void Granted(RedisWaiter waiter, string leaseId, long mark, long ownLeft)
+    private void Granted(RedisWaiter waiter, string leaseId, GrantMarks marks)
     {
         long ticket;
         lock (_sync)
         {
-            var call = new RunningCall(leaseId, waiter.Stage) { InRedis = true, InvokedAt = _clock.Now(), Mark = mark, OwnLeft = ownLeft, Cost = waiter.Cost };
+            var call = new RunningCall(leaseId, waiter.Stage)
+            {
+                InRedis = true,
+                InvokedAt = _clock.Now(),
+                Mark = marks.Starts,
+                OwnLeft = marks.OwnLeft,
+                TokensMark = marks.Tokens,
+                OwnTokensLeft = marks.OwnTokensLeft,
+                Cost = waiter.Cost,
+            };
             if (waiter.Node.List is null)
             {
                 ticket = 0;
@@ -952,9 +980,15 @@ internal sealed class RedisBudgetStore : BudgetStore
     private async Task ReleaseAsync(StageScript script, string leaseId, int cost, RunningCall? call = null)
     {
         RedisValue[] arguments = [_budgets.Skew, leaseId, cost, _keys.Freed.ToString(), script.LimitCount, .. script.LimitArgs];
-        if (call?.Told is { } quota)
+        if (call is { Told: not null } or { ToldTokens: not null })
         {
-            arguments = [.. arguments, call.Mark, quota.Remaining, quota.Reset.Ticks / 10, call.OwnLeft, call.DatedAgo / 10];
+            // Requests remaining -1: the answer said nothing of them, only of its tokens.
+            ServerQuota? quota = call.Told;
+            arguments = [.. arguments, call.Mark, quota?.Remaining ?? -1, (quota?.Reset.Ticks ?? 0) / 10, call.OwnLeft, call.DatedAgo / 10];
+            if (call.ToldTokens is { } tokens)
+            {
+                arguments = [.. arguments, call.TokensMark, tokens.Remaining, tokens.Reset.Ticks / 10, call.OwnTokensLeft];
+            }
         }
 
         try

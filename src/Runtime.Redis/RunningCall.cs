@@ -42,6 +42,15 @@ internal sealed class RunningCall
     /// <summary>What the server's answer to the call said of its request quota; its release passes it on.</summary>
     public ServerQuota? Told { get; set; }
 
+    /// <summary>The tokens the client had charged, every process's, right after this call's grant (acquire.lua's answer).</summary>
+    public long TokensMark { get; set; }
+
+    /// <summary>What the client's token limits left once the call was granted; -1 for none.</summary>
+    public long OwnTokensLeft { get; set; } = -1;
+
+    /// <summary>What the server's answer to the call said of its token quota; its release passes it on.</summary>
+    public ServerQuota? ToldTokens { get; set; }
+
     /// <summary>What <see cref="CountedDating.QuickestAnswer"/> was when the call was invoked.</summary>
     public long QuickestAnswer { get; set; } = CountedDating.None;
 

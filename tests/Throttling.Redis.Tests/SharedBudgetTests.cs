@@ -206,6 +206,40 @@ public sealed class SharedBudgetTests(SharedRedis redis) : IDisposable
     }
 
     [Fact]
+    public async Task What_the_server_says_is_left_of_its_tokens_in_one_process_paces_the_other()
+    {
+        // The attributes allow 1,000 tokens a minute; the server's answer to the first process's call of 100 says 150 are
+        // left until its reset, 2 s away: others use the key.
+        var policy = new ThrottlingPolicy("TokensTold")
+        {
+            Slots = new SlotPolicy(10),
+            RateLimits = [new RateLimitPolicy(1_000, TimeSpan.FromMinutes(1)) { Unit = "tokens" }],
+            ResponseHeaders = static r => (r as TokenAnswer)?.Headers,
+        };
+        ClientThrottle first = Registry().GetOrCreate(policy);
+        ClientThrottle second = Registry().GetOrCreate(policy);
+        HttpResponseMessage told = Answer("x-ratelimit-remaining-tokens", "150");
+        told.Headers.TryAddWithoutValidation("x-ratelimit-reset-tokens", "2s");
+        await first.DefaultGate.RunWithCostAsync(100, new TokenAnswer(100, told.Headers), static a => Task.FromResult(a), detector: null, CancellationToken.None);
+        await Eventually.TrueAsync(() => Database.HashExists(Keys("TokensTold").CoolDown, "tq"), "the server's token count reached Redis");
+
+        // 150 more tokens start, in the other process: one call of 100, not a second; the reset lets it start.
+        var calls = new HeldCalls();
+        Task one = calls.Run(second.DefaultGate, "one", cost: 100);
+        Task two = calls.Run(second.DefaultGate, "two", cost: 100);
+        await Eventually.TrueAsync(() => calls.Started.Count == 1, "the call of 100 the server's tokens allow");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(new[] { "one" }, calls.Started);
+
+        await Eventually.TrueAsync(() => calls.Started.Count == 2, "the server's token reset lets the next start");
+        calls.Finish("one");
+        calls.Finish("two");
+        await Task.WhenAll(one, two);
+    }
+
+    private sealed record TokenAnswer(long ActualCost, System.Net.Http.Headers.HttpResponseHeaders Headers) : IReportsCost;
+
+    [Fact]
     public async Task A_policy_the_server_declares_to_one_process_limits_the_other()
     {
         // The attributes allow 100 a minute; the first process's answer declares 2 a minute, and says nothing of what is

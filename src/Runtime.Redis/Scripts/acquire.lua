@@ -4,7 +4,8 @@
 -- ARGV: 1 skew, 2 lease (µs), 3 slot count (0: none; adaptive slots: the process's live limit), 4 recording cap (µs),
 --       5 limit count, then per limit: kind, permits, window (µs), scope ("c" client, "m" method; "cw", "mw" where the
 --       limit counts units); then per call its lease id and its cost (what weighted limits charge it, see charge).
--- Returns {granted, status, wait (µs; -1 unknown), now, asked (µs), starts, live, left, learned}: the first `granted`
+-- Returns {granted, status, wait (µs; -1 unknown), now, asked (µs), starts, live, left, learned, tokens, tokens_left}:
+-- the first `granted`
 -- calls have their turn; status says why the next has not: 1 none (all granted); 0 the client cannot start (slots, a
 -- client limit); 2 only this method's limits are used up; 3 the server refused every call until later, having asked to
 -- wait `asked`; 4 the client cools down after a 429; 5 the server said it has no more until its reset (server_said in
@@ -12,22 +13,30 @@
 -- (from 1) is starts - granted + i. `live` is the live limit of adaptive slots the processes keep together (0 when none
 -- is kept). `left` is what the client's limits leave after the last grant (-1: no limit); the i-th granted call's
 -- server answer is compared with left + granted - i (server_said). `learned` is the client hash's `p` (learned.lua).
+-- `tokens` counts the tokens charged ever to the client's limits counted in tokens (scope "ct"), the granted calls'
+-- included, and `tokens_left` is what those limits leave (-1: none): the token marks, as `starts` is the request marks.
 -- The cool-down hash also holds n, that count; a and q: no start beyond the a-th before q (server_said); l, the live
--- slot limit, below the slot count while adaptive slots keep it there; and p, the server's stricter policies.
+-- slot limit, below the slot count while adaptive slots keep it there; p, the server's stricter policies; and tn, ta,
+-- tq, the tokens' n, a and q.
 local now = now_us(ARGV[1])
 local lease, slots, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local count = tonumber(ARGV[5])
 local first_id = 6 + count * 4
 
-local cool = redis.call('HMGET', KEYS[2], 'c', 'r', 'f', 'n', 'a', 'q', 'l', 'p')
+local cool = redis.call('HMGET', KEYS[2], 'c', 'r', 'f', 'n', 'a', 'q', 'l', 'p', 'tn', 'ta', 'tq')
 local learned = cool[8] or ''
+local tokens, tokens_allowed, tokens_reset = tonumber(cool[9] or '0'), tonumber(cool[10] or '0'), tonumber(cool[11] or '0')
+local counts_tokens = false
+for i = 0, count - 1 do
+  if ARGV[9 + i * 4] == 'ct' then counts_tokens = true end
+end
 local starts = tonumber(cool[4] or '0')
 local live = tonumber(cool[7] or '0')
 if live > 0 and live < slots then slots = live end
 local refused = tonumber(cool[2] or '0')
-if refused > now then return {0, 3, refused - now, now, tonumber(cool[3] or '0'), starts, live, -1, learned} end
+if refused > now then return {0, 3, refused - now, now, tonumber(cool[3] or '0'), starts, live, -1, learned, tokens, -1} end
 local cooling = tonumber(cool[1] or '0')
-if cooling > now then return {0, 4, cooling - now, now, 0, starts, live, -1, learned} end
+if cooling > now then return {0, 4, cooling - now, now, 0, starts, live, -1, learned, tokens, -1} end
 local allowed, quota_reset = tonumber(cool[5] or '0'), tonumber(cool[6] or '0')
 if slots > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 
@@ -35,19 +44,22 @@ local granted = 0
 
 -- The count outlives every call's mark: it expires a day after the client's last start.
 local function answer(status, wait)
-  local left = -1
+  local left, tokens_left = -1, -1
   if granted > 0 then
     redis.call('HSET', KEYS[2], 'n', starts)
+    if counts_tokens then redis.call('HSET', KEYS[2], 'tn', tokens) end
     if redis.call('PTTL', KEYS[2]) < 86400000 then redis.call('PEXPIRE', KEYS[2], 86400000) end
-    local own = own_left(now, count, 6)
+    local own = own_left(now, count, 6, 'c')
     if own ~= math.huge then left = own end
+    if counts_tokens then tokens_left = own_left(now, count, 6, 'ct') end
   end
-  return {granted, status, wait, now, 0, starts, live, left, learned}
+  return {granted, status, wait, now, 0, starts, live, left, learned, tokens, tokens_left}
 end
 
 for a = first_id, #ARGV, 2 do
   local cost = tonumber(ARGV[a + 1])
   if quota_reset > now and starts >= allowed then return answer(5, quota_reset - now) end
+  if counts_tokens and tokens_reset > now and tokens + cost > tokens_allowed then return answer(5, tokens_reset - now) end
   if slots > 0 and redis.call('ZCARD', KEYS[1]) >= slots then
     local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
     return answer(0, math.max(1, tonumber(oldest[2]) - now))
@@ -86,5 +98,6 @@ for a = first_id, #ARGV, 2 do
   end
   granted = granted + 1
   starts = starts + 1
+  if counts_tokens then tokens = tokens + cost end
 end
 return answer(1, 0)

@@ -8,10 +8,11 @@ local function now_us(skew)
   return tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(skew)
 end
 
--- What a call of `cost` is charged in a limit: its cost where the limit counts units (its scope ends in "w", see
--- ClientKeys), capped at the limit (a cost beyond it was refused before anything was sent); one where it counts requests.
+-- What a call of `cost` is charged in a limit: its cost where the limit counts units (its scope, "c" or "m", is followed
+-- by "w", or by "t" for tokens; see ClientKeys), capped at the limit (a cost beyond it was refused before anything was
+-- sent); one where it counts requests.
 local function charge(scope, cost, limit)
-  if string.sub(scope, 2, 2) == 'w' then return math.min(cost, limit) end
+  if #scope > 1 then return math.min(cost, limit) end
   return 1
 end
 
@@ -100,14 +101,14 @@ local function bucket_take(key, now, limit, window, permits)
   redis.call('PEXPIRE', key, math.ceil(window / 1000) + 1000)
 end
 
--- The starts the client's own limits leave at `now`: the least any of them leaves (math.huge for none). The limits are
--- described from ARGV[first], `count` of them, with their keys from KEYS[3]; only the client's limits of requests
--- (scope "c", not "cw") count, as a server's request count is compared with them.
-local function own_left(now, count, first)
+-- What the client's own limits of `wanted` scope leave at `now`: the least any of them leaves (math.huge for none). The
+-- limits are described from ARGV[first], `count` of them, with their keys from KEYS[3]. A server's request count is
+-- compared with the client's limits of requests ("c"), its token count with those counted in tokens ("ct").
+local function own_left(now, count, first, wanted)
   local own = math.huge
   for i = 0, count - 1 do
     local kind, limit, window, scope = ARGV[first + i * 4], tonumber(ARGV[first + 1 + i * 4]), tonumber(ARGV[first + 2 + i * 4]), ARGV[first + 3 + i * 4]
-    if scope == 'c' then
+    if scope == wanted then
       local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
       local left
       if kind == 's' then left = limit - sliding_used(data, aux, now, window)
@@ -119,15 +120,17 @@ local function own_left(now, count, first)
   return own
 end
 
--- The server's answer to a call said `remaining` of its requests are left until `reset` (µs): where that leaves the
--- client fewer starts than its own limits do (others use the account, or the server is stricter), no more than
--- `remaining` calls after that call's start start before the reset, in every process (acquire.lua, status 5). Until the
+-- The server's answer to a call said `remaining` of its requests (or tokens) are left until `reset` (µs): where that
+-- leaves the client fewer than its own limits do (others use the account, or the server is stricter), no more than
+-- `remaining` calls (tokens) after that call's start start before the reset, in every process (acquire.lua, status 5).
+-- The cool-down hash keeps the count in `n`, the bound in `a` and its end in `q` for requests; in `tn`, `ta`, `tq` for
+-- tokens (`f` names the fields: 'n', 'a' and 'q', or 'tn', 'ta' and 'tq'). Until the
 -- reset what is allowed only tightens: calls sent together reach the server in any order, and the tightest answer is
 -- the one it counted last. Where the server leaves no fewer, the client's exact windows pace it, and a bound set earlier
 -- is lifted (waking the waiters on `channel`). `mark` is the call's place in the count of starts acquire.lua keeps in
 -- the cool-down hash; `own` what the client's limits left once it was granted (acquire.lua's answer).
-local function server_said(cool_key, now, mark, remaining, reset, own, channel)
-  local cool = redis.call('HMGET', cool_key, 'a', 'q', 'n')
+local function server_said(cool_key, now, mark, remaining, reset, own, channel, f)
+  local cool = redis.call('HMGET', cool_key, f.a, f.q, f.n)
   local starts = tonumber(cool[3] or '0')
 
   -- The calls started since the answered one may or may not be in the server's count (they reach it in any order):
@@ -137,7 +140,7 @@ local function server_said(cool_key, now, mark, remaining, reset, own, channel)
   local quota_reset = tonumber(cool[2] or '0')
   if remaining + (starts - mark) >= own then
     if quota_reset > 0 then
-      redis.call('HDEL', cool_key, 'a', 'q')
+      redis.call('HDEL', cool_key, f.a, f.q)
       redis.call('PUBLISH', channel, '1')
     end
     return
@@ -148,8 +151,11 @@ local function server_said(cool_key, now, mark, remaining, reset, own, channel)
     allowed = math.min(allowed, tonumber(cool[1]))
     until_us = math.max(until_us, quota_reset)
   end
-  redis.call('HSET', cool_key, 'a', allowed, 'q', until_us)
+  redis.call('HSET', cool_key, f.a, allowed, f.q, until_us)
   local ttl = redis.call('PTTL', cool_key)
   local want = math.ceil((until_us - now) / 1000) + 1000
   if ttl >= 0 and ttl < want then redis.call('PEXPIRE', cool_key, want) end
 end
+
+local REQUESTS = {n = 'n', a = 'a', q = 'q'}
+local TOKENS = {n = 'tn', a = 'ta', q = 'tq'}

@@ -1,12 +1,15 @@
 -- Settles a call's cost: it reserved `reserved` in the limits that count units and really cost `actual`. A sliding
 -- window's member is rewritten to the real cost at the same date; a fixed window's count moves only when the start
--- fell in the current window; a token bucket gets the difference back (or pays an overrun) now.
+-- fell in the current window; a token bucket gets the difference back (or pays an overrun) now. The count of tokens
+-- charged (the cool-down hash's tn, see acquire.lua) moves by the difference too.
 -- KEYS: as acquire.lua. ARGV: 1 skew, 2 lease id, 3 reserved, 4 actual, 5 age (µs since the call was invoked),
 -- 6 channel woken when something freed, 7 limit count, then per limit: kind, permits, window (µs), scope.
 local now = now_us(ARGV[1])
 local id, reserved, actual, invoked = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), now - tonumber(ARGV[5])
 local freed = false
+local counts_tokens = false
 for i = 0, tonumber(ARGV[7]) - 1 do
+  if ARGV[11 + i * 4] == 'ct' then counts_tokens = true end
   local kind, limit, window, scope = ARGV[8 + i * 4], tonumber(ARGV[9 + i * 4]), tonumber(ARGV[10 + i * 4]), ARGV[11 + i * 4]
   local data, aux = KEYS[3 + i * 2], KEYS[4 + i * 2]
   local held, real = charge(scope, reserved, limit), charge(scope, actual, limit)
@@ -33,5 +36,6 @@ for i = 0, tonumber(ARGV[7]) - 1 do
     if real < held then freed = true end
   end
 end
+if counts_tokens then redis.call('HINCRBY', KEYS[2], 'tn', actual - reserved) end
 if freed then redis.call('PUBLISH', ARGV[6], '1') end
 return 1

@@ -67,6 +67,9 @@ public sealed class RateLimitPolicy
     /// <summary>Whether each call is charged its cost rather than one.</summary>
     internal bool IsWeighted => !LimitRules.CountsRequests(_unit);
 
+    /// <summary>Whether the limit counts tokens, which a server's token quota speaks of.</summary>
+    internal bool CountsTokens => string.Equals(_unit, "tokens", StringComparison.OrdinalIgnoreCase);
+
     /// <inheritdoc />
     public override string ToString()
         => Permits.ToString(CultureInfo.InvariantCulture) + (IsWeighted ? " " + Unit : string.Empty) + " per " + Duration.Format(Window) + Kind switch

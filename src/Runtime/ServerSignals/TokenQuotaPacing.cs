@@ -13,16 +13,13 @@ namespace Throttling;
 /// </summary>
 internal sealed class TokenQuotaPacing
 {
-    // The unit token quotas count in: the limits in any other (credits, say) are the server's business alone.
-    private const string Tokens = "tokens";
-
     private readonly PermitLedger[] _ledgers;
     private readonly ServerQuotaPacer _pacer = new();
     private bool _heard;
 
     /// <param name="clientLedgers">The client's own limits; those counted in tokens are paced.</param>
     public TokenQuotaPacing(PermitLedger[] clientLedgers)
-        => _ledgers = clientLedgers.Where(l => string.Equals(l.Policy.Unit, Tokens, StringComparison.OrdinalIgnoreCase)).ToArray();
+        => _ledgers = clientLedgers.Where(l => l.Policy.CountsTokens).ToArray();
 
     /// <summary>Whether the client has a limit counted in tokens, for the server's token quota to pace.</summary>
     public bool IsActive => _ledgers.Length != 0;

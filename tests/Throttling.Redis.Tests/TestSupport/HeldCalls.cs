@@ -19,6 +19,10 @@ internal sealed class HeldCalls
     public Task Run(CallGate gate, string name, CancellationToken cancellationToken = default)
         => gate.RunAsync((Calls: this, Name: name), static s => s.Calls.Start(s.Name), cancellationToken);
 
+    /// <summary>A call that costs <paramref name="cost"/> in the client's limits counted in units.</summary>
+    public Task Run(CallGate gate, string name, long cost)
+        => gate.RunWithCostAsync(cost, (Calls: this, Name: name), static s => s.Calls.Start(s.Name), CancellationToken.None);
+
     public void Finish(string name)
     {
         lock (_started)
