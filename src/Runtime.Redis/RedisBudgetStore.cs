@@ -87,8 +87,6 @@ internal sealed class RedisBudgetStore : BudgetStore
     private int _outages;
     private LocalBudgetStore? _fallback;
     private bool _disposed;
-    private bool _hasWeighted;
-
     // Whether a limit of the client counts tokens: what a server's token quota paces (the hash's tn, ta and tq).
     private readonly bool _countsTokens;
 
@@ -107,7 +105,6 @@ internal sealed class RedisBudgetStore : BudgetStore
         _leaseMicros = budgets.Options.SlotLease.Ticks / 10;
         _capMicros = policy.RecordingDelayCap.Ticks / 10;
         _longestWindow = policy.RateLimits.Concat(policy.Methods.SelectMany(m => m.RateLimits)).Select(l => l.Window.Ticks).DefaultIfEmpty(0).Max();
-        _hasWeighted = policy.RateLimits.Any(l => l.IsWeighted);
         _countsTokens = policy.RateLimits.Any(l => l.CountsTokens);
         _shared = budgets.IsAvailable;
         if (!_shared)
@@ -198,7 +195,6 @@ internal sealed class RedisBudgetStore : BudgetStore
     {
         lock (_sync)
         {
-            _hasWeighted |= limits.Any(l => l.IsWeighted);
             StageScript script = CreateScript(new MethodStage([], _stages.Count), methodKey, limits);
             MethodStage stage = script.Stage;
             _stages.Add(script);
@@ -327,8 +323,6 @@ internal sealed class RedisBudgetStore : BudgetStore
             _budgets.Track(ReleaseAsync(script, call.LeaseId, call.Cost, call));
         }
     }
-
-    public override bool HasWeightedLimits => Volatile.Read(ref _hasWeighted);
 
     // A call counted in Redis has its log entries rewritten to its real cost (settle.lua); one on the local share settles
     // there. Either way its release and any write-back then carry the real cost.

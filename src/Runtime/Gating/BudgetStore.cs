@@ -53,9 +53,6 @@ internal abstract class BudgetStore : IDisposable
     /// <summary>Ends an admitted call of <paramref name="cost"/> (as it entered): dates its start and frees its slot.</summary>
     public abstract void Exit(MethodStage stage, long ticket, int cost);
 
-    /// <summary>Whether any limit of the client or its methods counts units, so that a call's real cost is worth settling.</summary>
-    public abstract bool HasWeightedLimits { get; }
-
     /// <summary>
     /// The call of <paramref name="ticket"/>, which reserved <paramref name="reserved"/>, really cost
     /// <paramref name="actual"/> (<see cref="IReportsCost"/>): the unused part returns to its weighted limits, an overrun

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.ComponentModel;
+using System.Globalization;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
@@ -36,6 +37,9 @@ public sealed class ClientThrottle : IDisposable
     private readonly ILogger _logger;
     private readonly Random _random = new();
 
+    // Whether a limit of the client or of a method counts units, so that a result's reported cost is worth settling.
+    private readonly bool _settlesCosts;
+
     /// <summary>Creates a budget of its own for <paramref name="policy"/>, outside any registry.</summary>
     /// <param name="policy">The limits to enforce.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> by default.</param>
@@ -52,6 +56,7 @@ public sealed class ClientThrottle : IDisposable
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
         Store = stores?.Create(policy, scope, _clock, metrics, _logger) ?? new LocalBudgetStore(policy, _clock, metrics, _logger);
+        _settlesCosts = policy.RateLimits.Concat(policy.Methods.SelectMany(m => m.RateLimits)).Any(l => l.IsWeighted);
         DefaultGate = new CallGate(this, Store.AddStage(string.Empty, Array.Empty<RateLimitPolicy>()), policy.Backoff, Array.Empty<RateLimitPolicy>());
     }
 
@@ -167,7 +172,7 @@ public sealed class ClientThrottle : IDisposable
         }
 
         // Settled first, while the start may still hold its reservation: the headers may date it next.
-        if (response is IReportsCost reports && Store.HasWeightedLimits && ticket != BudgetStore.Unrecorded)
+        if (_settlesCosts && response is IReportsCost reports && ticket != BudgetStore.Unrecorded)
         {
             Settle(stage, ticket, cost, reports);
         }

@@ -634,8 +634,6 @@ internal sealed class LocalBudgetStore : BudgetStore
         _reservations--;
     }
 
-    public override bool HasWeightedLimits => Volatile.Read(ref _hasWeighted);
-
     // The start still holds its reservation: the reservation moves to the real cost. Dated already: its record does.
     public override void Settle(MethodStage stage, long ticket, int reserved, int actual)
     {
