@@ -20,10 +20,12 @@ public class CachingTests
         }
         """;
 
+    // Rate limits only, one of them counted in tokens: its method's cost is part of the model.
     private const string RateOnly = """
         namespace N;
         [Throttling.RateLimit(10, "1s")]
-        public interface IOther { System.Threading.Tasks.Task RunAsync(); }
+        [Throttling.RateLimit(1000, "1m", Unit = "tokens")]
+        public interface IOther { System.Threading.Tasks.Task RunAsync([Throttling.Cost] int tokens); }
         """;
 
     [Fact]
