@@ -1,7 +1,7 @@
 -- After an outage: records the starts this process made on its local share, so that the shared budget does not grant
 -- them again. KEYS: as acquire.lua. ARGV: 1 skew, 2 lease (µs), 3 recording cap (µs), 4 limit count, then per limit
--- kind, permits, window, scope; then per start: lease id, its call's cost (see charge), age (µs before now it was dated; negative for a
--- call still running, dated at most that far ahead), running ("1": it holds a slot until it ends).
+-- kind, permits, window, scope; then per start: lease id, its call's cost (see charge), age (µs before now it was
+-- dated; negative for a call still running, dated at most that far ahead), running ("1": it holds a slot until it ends).
 local now = now_us(ARGV[1])
 local lease, cap, count = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local first = 5 + count * 4
