@@ -61,8 +61,6 @@ internal sealed class RedisBudgetStore : BudgetStore
     private readonly Queue<(int Stage, long DatedAt, int Cost)> _recentStarts = new();
     private readonly ITimer _renewal;
 
-    // Under overload every refused call would log a warning; one report per interval says the same.
-    private readonly RejectionLogGate _rejectionLogs = new(TimeSpan.FromSeconds(10).Ticks);
     private readonly int _slots;
 
     // The policies the server declared that are stricter than the attributes: shared limits of every process, which
@@ -91,6 +89,7 @@ internal sealed class RedisBudgetStore : BudgetStore
     private readonly bool _countsTokens;
 
     public RedisBudgetStore(RedisBudgets budgets, ThrottlingPolicy policy, string? scope, Clock clock, ThrottlingMetrics? metrics, ILogger logger)
+        : base(policy.Name, clock, metrics, logger)
     {
         _budgets = budgets;
         _policy = policy;
@@ -1250,23 +1249,13 @@ internal sealed class RedisBudgetStore : BudgetStore
         }
     }
 
-    private ThrottlingRejectedException Reject(RejectionReason reason)
+    private ThrottlingRejectedException Reject(RejectionReason reason) => Rejection(reason, reason switch
     {
-        _metrics?.Rejected(_policy.Name, Kind, reason);
-        string detail = reason switch
-        {
-            RejectionReason.QueueFull => $"{ThrottlingPolicy.Plural(_queueLimit, "caller already waits", "callers already wait")} in this process for their turn under {_policy.DescribeLimits()} (shared in Redis), and its QueueLimit is {_queueLimit}.",
-            RejectionReason.ServerCoolDown => $"the server asked it to wait {Duration.Describe(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before then.",
-            RejectionReason.BudgetUnavailable => $"its budget lives in Redis (prefix {_budgets.Options.KeyPrefix}), Redis does not answer, and OnUnavailable is FailClosed.",
-            _ => $"it waited {Duration.Describe(_policy.Slots?.MaxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {_policy.DescribeLimits()} (shared in Redis).",
-        };
-        if (_logger.IsEnabled(LogLevel.Warning) && _rejectionLogs.ShouldLog(_clock.Now(), out int suppressed))
-        {
-            ThrottlingLog.Rejected(_logger, _policy.Name, detail, suppressed);
-        }
-
-        return new ThrottlingRejectedException(_policy.Name, reason, $"{_policy.Name} rejected the call: {detail}");
-    }
+        RejectionReason.QueueFull => $"{ThrottlingPolicy.Plural(_queueLimit, "caller already waits", "callers already wait")} in this process for their turn under {_policy.DescribeLimits()} (shared in Redis), and its QueueLimit is {_queueLimit}.",
+        RejectionReason.ServerCoolDown => $"the server asked it to wait {Duration.Describe(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before then.",
+        RejectionReason.BudgetUnavailable => $"its budget lives in Redis (prefix {_budgets.Options.KeyPrefix}), Redis does not answer, and OnUnavailable is FailClosed.",
+        _ => $"it waited {Duration.Describe(_policy.Slots?.MaxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {_policy.DescribeLimits()} (shared in Redis).",
+    });
 
     private void ThrowIfDisposed()
     {

@@ -97,12 +97,12 @@ public sealed class DeclareCostsOfWeightedCallsAnalyzer : DiagnosticAnalyzer
     }
 
     private static AttributeData? WeightedLimitOf(ISymbol symbol, ThrottlingSymbols symbols)
-        => symbol.GetAttributes().FirstOrDefault(a => ThrottlingSymbols.Is(a, symbols.RateLimitAttribute) && CostParameter.IsWeighted(a));
+        => symbol.GetAttributes().FirstOrDefault(a => ThrottlingSymbols.Is(a, symbols.RateLimitAttribute) && !LimitRules.CountsRequests(ThrottlingAttributes.UnitOf(a)));
 
     // As the attribute says it: "90000 tokens per 1m".
     private static string Describe(AttributeData limit)
     {
-        string unit = limit.NamedArguments.FirstOrDefault(a => a.Key == "Unit").Value.Value as string ?? string.Empty;
+        string unit = ThrottlingAttributes.UnitOf(limit);
         string permits = limit.ConstructorArguments.Length > 0 ? System.Convert.ToString(limit.ConstructorArguments[0].Value, System.Globalization.CultureInfo.InvariantCulture) ?? "?" : "?";
         string window = limit.ConstructorArguments.Length > 1 ? limit.ConstructorArguments[1].Value as string ?? "?" : "?";
         return $"{permits} {unit} per {window}";

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 
 namespace Throttling;
 
@@ -20,6 +21,22 @@ internal abstract class BudgetStore : IDisposable
 
     /// <summary>A call granted its turn whose start is not dated yet: <see cref="Invoked"/> dates it.</summary>
     internal const long Undated = long.MinValue + 1;
+
+    private readonly string _client;
+    private readonly Clock _clock;
+    private readonly ThrottlingMetrics? _metrics;
+    private readonly ILogger _logger;
+
+    // Under overload every refused call would log a warning; one report per interval says the same.
+    private readonly RejectionLogGate _rejectionLogs = new(TimeSpan.FromSeconds(10).Ticks);
+
+    protected BudgetStore(string client, Clock clock, ThrottlingMetrics? metrics, ILogger logger)
+    {
+        _client = client;
+        _clock = clock;
+        _metrics = metrics;
+        _logger = logger;
+    }
 
     /// <summary>The value of the <c>throttling.budget.store</c> tag: <c>local</c> or <c>redis</c>.</summary>
     public abstract string Kind { get; }
@@ -94,4 +111,19 @@ internal abstract class BudgetStore : IDisposable
 
     /// <summary>Stops the store's timers and fails every waiting call with <see cref="ObjectDisposedException"/>.</summary>
     public abstract void Dispose();
+
+    /// <summary>
+    /// The rejection of a call for <paramref name="reason"/>, <paramref name="detail"/> saying why in words that name the
+    /// limit: counted in the metrics, and logged at most once per interval with the count of the others.
+    /// </summary>
+    internal ThrottlingRejectedException Rejection(RejectionReason reason, string detail)
+    {
+        _metrics?.Rejected(_client, Kind, reason);
+        if (_logger.IsEnabled(LogLevel.Warning) && _rejectionLogs.ShouldLog(_clock.Now(), out int suppressed))
+        {
+            ThrottlingLog.Rejected(_logger, _client, detail, suppressed);
+        }
+
+        return new ThrottlingRejectedException(_client, reason, $"{_client} rejected the call: {detail}");
+    }
 }

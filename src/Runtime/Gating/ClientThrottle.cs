@@ -135,12 +135,9 @@ public sealed class ClientThrottle : IDisposable
     /// start, so nothing is sent.
     /// </summary>
     internal ThrottlingRejectedException CostExceeds(RateLimitPolicy limit, long cost)
-    {
-        _metrics?.Rejected(Name, Store.Kind, RejectionReason.CostExceedsLimit);
-        string detail = $"its cost of {cost.ToString("N0", CultureInfo.InvariantCulture)} {limit.Unit} exceeds the whole limit of {limit}, so it could never start; nothing was sent.";
-        ThrottlingLog.Rejected(_logger, Name, detail, 0);
-        return new ThrottlingRejectedException(Name, RejectionReason.CostExceedsLimit, $"{Name} rejected the call: {detail}");
-    }
+        => Store.Rejection(
+            RejectionReason.CostExceedsLimit,
+            $"its cost of {cost.ToString("N0", CultureInfo.InvariantCulture)} {limit.Unit} exceeds the whole limit of {limit}, so it could never start; nothing was sent.");
 
     /// <summary>When a call invoked now was sent, for <see cref="CallEnded"/>; <see cref="long.MinValue"/> when nobody adapts to it.</summary>
     internal long SentAt => Store.IsAdaptive ? _clock.Now() : long.MinValue;

@@ -70,8 +70,6 @@ internal sealed class LocalBudgetStore : BudgetStore
     private readonly TokenQuotaPacing _tokens;
     private readonly AdmissionPool _admissions = new();
 
-    // Under overload every refused call would log a warning; one report per interval says the same.
-    private readonly RejectionLogGate _rejectionLogs = new(TimeSpan.FromSeconds(10).Ticks);
     private readonly long _recordingCap;
     private readonly ThrottlingMetrics? _metrics;
     private readonly ILogger _logger;
@@ -94,6 +92,7 @@ internal sealed class LocalBudgetStore : BudgetStore
     private bool _hasWeighted;
 
     public LocalBudgetStore(ThrottlingPolicy policy, Clock clock, ThrottlingMetrics? metrics, ILogger? logger)
+        : base(policy.Name, clock, metrics, logger ?? NullLogger.Instance)
     {
         Policy = policy;
         _clock = clock;
@@ -880,22 +879,12 @@ internal sealed class LocalBudgetStore : BudgetStore
 
     public override string ToString() => Policy.ToString();
 
-    private ThrottlingRejectedException Reject(RejectionReason reason)
+    private ThrottlingRejectedException Reject(RejectionReason reason) => Rejection(reason, reason switch
     {
-        _metrics?.Rejected(Name, Kind, reason);
-        string detail = reason switch
-        {
-            RejectionReason.QueueFull => $"{Plural(_waiting, "caller already waits", "callers already wait")} for their turn under {DescribeLimits()}, and its QueueLimit is {_queueLimit}.",
-            RejectionReason.ServerCoolDown => $"the server asked it to wait {Duration.Describe(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before {RefusedUntilUtc()}.",
-            _ => $"it waited {Duration.Describe(_maxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {DescribeLimits()}.",
-        };
-        if (_logger.IsEnabled(LogLevel.Warning) && _rejectionLogs.ShouldLog(_clock.Now(), out int suppressed))
-        {
-            ThrottlingLog.Rejected(_logger, Name, detail, suppressed);
-        }
-
-        return new ThrottlingRejectedException(Name, reason, $"{Name} rejected the call: {detail}");
-    }
+        RejectionReason.QueueFull => $"{Plural(_waiting, "caller already waits", "callers already wait")} for their turn under {DescribeLimits()}, and its QueueLimit is {_queueLimit}.",
+        RejectionReason.ServerCoolDown => $"the server asked it to wait {Duration.Describe(_refusedFor)} (Retry-After), longer than MaxRetryAfter, so no call is sent before {RefusedUntilUtc()}.",
+        _ => $"it waited {Duration.Describe(_maxWait ?? TimeSpan.Zero)} (MaxWait) for its turn under {DescribeLimits()}.",
+    });
 
     private string RefusedUntilUtc()
     {

@@ -34,14 +34,9 @@ internal sealed class UndatedStarts
     /// <summary>Reads the start of <paramref name="ticket"/>, leaving it undated; false when it is dated already.</summary>
     public bool TryPeek(long ticket, out UndatedStart start)
     {
-        start = default;
-        if (ticket < _head || ticket >= _tail || _entries[Index(ticket)].Stage is null)
-        {
-            return false;
-        }
-
-        start = _entries[Index(ticket)].Start;
-        return true;
+        bool undated = IsUndated(ticket);
+        start = undated ? _entries[Index(ticket)].Start : default;
+        return undated;
     }
 
     /// <summary>
@@ -54,7 +49,7 @@ internal sealed class UndatedStarts
     public bool TrySettle(long ticket, int actual, out int reserved)
     {
         reserved = 0;
-        if (ticket < _head || ticket >= _tail || _entries[Index(ticket)].Stage is null)
+        if (!IsUndated(ticket))
         {
             return false;
         }
@@ -72,17 +67,12 @@ internal sealed class UndatedStarts
     public bool TryTake(long ticket, out UndatedStart start)
     {
         start = default;
-        if (ticket < _head || ticket >= _tail)
+        if (!IsUndated(ticket))
         {
             return false;
         }
 
         ref Entry entry = ref _entries[Index(ticket)];
-        if (entry.Stage is null)
-        {
-            return false;
-        }
-
         start = entry.Start;
         entry.Stage = null;
         SkipTaken();
@@ -118,6 +108,9 @@ internal sealed class UndatedStarts
     }
 
     private int Index(long ticket) => (int)(ticket & (_entries.Length - 1));
+
+    // Whether the ticket names a start still in the ring and not yet dated.
+    private bool IsUndated(long ticket) => ticket >= _head && ticket < _tail && _entries[Index(ticket)].Stage is not null;
 
     private void Grow()
     {

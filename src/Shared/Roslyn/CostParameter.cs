@@ -35,24 +35,6 @@ internal static class CostParameter
         return source;
     }
 
-    /// <summary>Whether a <c>[RateLimit]</c> counts units (its <c>Unit</c> is set to anything but "requests"): it charges each call its cost.</summary>
-    public static bool IsWeighted(AttributeData rateLimit)
-    {
-        foreach (KeyValuePair<string, TypedConstant> argument in rateLimit.NamedArguments)
-        {
-            if (argument.Key == "Unit" && argument.Value.Value is string unit)
-            {
-                return LimitRules.IsValidUnit(unit) && !LimitRules.CountsRequests(unit);
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether any <c>[RateLimit]</c> of <paramref name="symbol"/> counts units.</summary>
-    public static bool HasWeightedLimit(ISymbol symbol, ThrottlingSymbols symbols)
-        => symbol.GetAttributes().Any(a => ThrottlingSymbols.Is(a, symbols.RateLimitAttribute) && IsWeighted(a));
-
     /// <summary>Whether <paramref name="method"/> has a parameter carrying <c>[Cost]</c>, usable or not.</summary>
     public static bool HasCost(IMethodSymbol method, ThrottlingSymbols symbols)
         => method.Parameters.Any(p => p.GetAttributes().Any(a => ThrottlingSymbols.Is(a, symbols.CostAttribute)));

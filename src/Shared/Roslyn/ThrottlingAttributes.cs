@@ -79,26 +79,36 @@ internal static class ThrottlingAttributes
         return null;
     }
 
-    // "requests" unless set; a blank unit names nothing a server counts.
-    private static string NamedUnit(AttributeData attribute, List<AttributeProblem> problems)
+    /// <summary>
+    /// What a <c>[RateLimit]</c> counts: "requests" unless its <c>Unit</c> names another; a blank unit (THR101) names
+    /// nothing a server counts, and counts requests.
+    /// </summary>
+    public static string UnitOf(AttributeData rateLimit)
     {
-        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        foreach (KeyValuePair<string, TypedConstant> argument in rateLimit.NamedArguments)
         {
-            if (argument.Key == "Unit" && argument.Value.Kind != TypedConstantKind.Error)
+            if (argument.Key == "Unit" && argument.Value.Value is string unit && LimitRules.IsValidUnit(unit) && !LimitRules.CountsRequests(unit))
             {
-                string? unit = argument.Value.Value as string;
-                if (!LimitRules.IsValidUnit(unit))
-                {
-                    string shown = unit is null ? "null" : "\"" + unit + "\"";
-                    problems.Add(new AttributeProblem(isMalformedDuration: false, "Unit", -1, $"Unit must be \"requests\" or a unit such as \"tokens\", not {shown}"));
-                    return LimitRules.RequestsUnit;
-                }
-
-                return LimitRules.CountsRequests(unit!) ? LimitRules.RequestsUnit : unit!;
+                return unit;
             }
         }
 
         return LimitRules.RequestsUnit;
+    }
+
+    private static string NamedUnit(AttributeData attribute, List<AttributeProblem> problems)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            string? unit = argument.Value.Value as string;
+            if (argument.Key == "Unit" && argument.Value.Kind != TypedConstantKind.Error && !LimitRules.IsValidUnit(unit))
+            {
+                string shown = unit is null ? "null" : "\"" + unit + "\"";
+                problems.Add(new AttributeProblem(isMalformedDuration: false, "Unit", -1, $"Unit must be \"requests\" or a unit such as \"tokens\", not {shown}"));
+            }
+        }
+
+        return UnitOf(attribute);
     }
 
     private static bool NamedBool(AttributeData attribute, string name)
