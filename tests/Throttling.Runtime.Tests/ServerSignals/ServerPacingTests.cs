@@ -145,7 +145,9 @@ public class ServerPacingTests
         using var throttle = new ClientThrottle(policy, clock);
         var server = new FakeRateLimitedServer(clock, permits: 2, S(1), Ms(500), sendsHeaders);
         Task<HttpResponseMessage> first = throttle.DefaultGate.RunAsync(server, static s => s.Call(), ServerThrottle.HttpResponse);
-        await server.RunAsync(throttle, S(1), Ms(10), () => first.IsCompleted);
+        // Exactly A's latency: stopping when A's task completes raced its continuation, and an extra step sent B late.
+        await server.RunAsync(throttle, Ms(500), Ms(10));
+        await first;
         Task<HttpResponseMessage>[] calls = Enumerable.Range(0, 3)
             .Select(_ => throttle.DefaultGate.RunAsync(server, static s => s.Call(), ServerThrottle.HttpResponse))
             .ToArray();
