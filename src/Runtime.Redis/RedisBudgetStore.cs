@@ -224,7 +224,10 @@ internal sealed class RedisBudgetStore : BudgetStore
         return false;
     }
 
-    public override ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken)
+    // The waits below are tasks or complete, so a Turn takes them apart for nothing.
+    public override Turn Enter(MethodStage stage, int cost, CancellationToken cancellationToken) => Turn.Of(EnterAsync(stage, cost, cancellationToken));
+
+    private ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         RedisWaiter waiter;
@@ -1106,7 +1109,7 @@ internal sealed class RedisBudgetStore : BudgetStore
 
     private async Task<long> EnterFallbackAsync(MethodStage stage, int cost, LocalBudgetStore fallback, MethodStage fallbackStage, CancellationToken cancellationToken)
     {
-        long entered = await fallback.EnterAsync(fallbackStage, cost, cancellationToken).ConfigureAwait(false);
+        long entered = await fallback.Enter(fallbackStage, cost, cancellationToken).AsValueTask().ConfigureAwait(false);
         lock (_sync)
         {
             return RegisterFallback(stage, cost, fallback, fallbackStage, entered, invoked: false);

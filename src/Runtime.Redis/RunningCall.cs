@@ -25,7 +25,7 @@ internal sealed class RunningCall
 
     public MethodStage? FallbackStage { get; set; }
 
-    /// <summary>What the local share's EnterAsync handed over, until <see cref="RedisBudgetStore.Invoked"/> passes it on.</summary>
+    /// <summary>What the local share's Enter handed over, until <see cref="RedisBudgetStore.Invoked"/> passes it on.</summary>
     public long FallbackEntered { get; set; }
 
     /// <summary>Whether <see cref="FallbackEntered"/> still waits to be passed to the local share's Invoked.</summary>

@@ -59,7 +59,7 @@ internal sealed class Admission : QueueNode<Admission>, IValueTaskSource<long>
     public bool IsGranted => _isDone && _error is null;
 
     /// <summary>The caller's view of the wait; awaited once.</summary>
-    public ValueTask<long> Wait => new(this, _core.Version);
+    public Turn Wait => Turn.Later(this, _core.Version);
 
     /// <summary>What the call is charged in its weighted limits (see <see cref="PermitLedger.Charge"/>).</summary>
     public int Cost { get; private set; }
@@ -82,9 +82,9 @@ internal sealed class Admission : QueueNode<Admission>, IValueTaskSource<long>
     public void Publishing() => _completesInline = false;
 
     /// <summary>The outcome of an admission completed before <see cref="Publishing"/>; the admission is reused.</summary>
-    public ValueTask<long> TakeInline()
+    public Turn TakeInline()
     {
-        var outcome = _error is null ? new ValueTask<long>(_result) : new ValueTask<long>(Task.FromException<long>(_error));
+        Turn outcome = _error is null ? Turn.Now(_result) : Turn.Later(Task.FromException<long>(_error));
         Recycle();
         return outcome;
     }

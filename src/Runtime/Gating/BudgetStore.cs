@@ -11,7 +11,7 @@ namespace Throttling;
 /// in this process (<see cref="LocalBudgetStore"/>), or shared by every process of an account (Throttling.Redis).
 /// </summary>
 /// <remarks>
-/// A call goes <see cref="TryEnter"/> (or <see cref="EnterAsync"/> then <see cref="Invoked"/>), runs, then
+/// A call goes <see cref="TryEnter"/> (or <see cref="Enter"/> then <see cref="Invoked"/>), runs, then
 /// <see cref="Exit"/> with the ticket it got; every path ends in exactly one <see cref="Exit"/>.
 /// </remarks>
 internal abstract class BudgetStore : IDisposable
@@ -60,10 +60,10 @@ internal abstract class BudgetStore : IDisposable
     /// Waits for the call's turn: a slot, its method's limits and the client's, and no cool-down. The caller checked that
     /// <paramref name="cost"/> fits every limit.
     /// </summary>
-    /// <returns>What to hand to <see cref="Invoked"/> right before the call is invoked; awaited once.</returns>
-    public abstract ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken);
+    /// <returns>What to hand to <see cref="Invoked"/> right before the call is invoked, or the wait for it; awaited once.</returns>
+    public abstract Turn Enter(MethodStage stage, int cost, CancellationToken cancellationToken);
 
-    /// <summary>Called right before the call <see cref="EnterAsync"/> admitted is invoked.</summary>
+    /// <summary>Called right before the call <see cref="Enter"/> admitted is invoked.</summary>
     /// <returns>Names the call's start, to hand back to <see cref="Exit"/>.</returns>
     public abstract long Invoked(MethodStage stage, long entered, int cost);
 

@@ -244,46 +244,6 @@ public sealed partial class CallGate
         return null;
     }
 
-    // Where every shape ends up once a call has to wait, or has not completed at once: the first attempt. Only what
-    // that attempt needs lives across its awaits, so a waiting call costs one small task; a retry goes on elsewhere.
-    // `ticket` and `mark` (see ClientThrottle.Starts) belong to `attempt` when one is passed in. Attempts are plain
-    // tasks, so that Task<TResult> and Task run here without a wrapper of their own: a call of a void shape has TResult
-    // VoidResult (see ResultOf).
-    private async Task<TResult> RunAttemptsAsync<TState, TResult>(Task? attempt, long ticket, long mark, int cost, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
-    {
-        // An attempt handed in was sent a moment ago; one that answers at once says nothing about the server's load.
-        long sentAt = Client.SentAt;
-        if (attempt is null)
-        {
-            // Awaited apart from Invoked, so that the state machine does not keep Client and Stage across the wait.
-            long entered = await Client.EnterAsync(Stage, cost, cancellationToken).ConfigureAwait(false);
-            ticket = Client.Invoked(Stage, entered, cost);
-            mark = Client.Starts;
-            sentAt = Client.SentAt;
-            attempt = Start(call, state);
-        }
-
-        await Settled(attempt);
-        long retryAt;
-        ServerAnswer<TResult> throttled;
-        try
-        {
-            if (!IsRetried(attempt, ticket, mark, cost, sentAt, 0, detector, cancellationToken, out retryAt, out throttled))
-            {
-                return ResultOf<TResult>(attempt);
-            }
-        }
-        finally
-        {
-            Client.Exit(Stage, ticket, cost);
-        }
-
-        // Awaited through the attempt's own variable and awaiter, so that the retry costs the state machine no field.
-        attempt = RetryAsync(throttled, retryAt, cost, state, call, detector, cancellationToken);
-        await Settled(attempt);
-        return ResultOf<TResult>(attempt);
-    }
-
     private async Task<TResult> RetryAsync<TState, TResult>(ServerAnswer<TResult> throttled, long retryAt, int cost, TState state, Func<TState, Task> call, ThrottleDetector<TResult>? detector, CancellationToken cancellationToken)
     {
         for (int retry = 1; ; retry++)

@@ -124,7 +124,9 @@ public sealed class ClientThrottle : IDisposable
 
     internal bool TryEnter(MethodStage stage, int cost, out long ticket) => Store.TryEnter(stage, cost, out ticket);
 
-    internal ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken) => Store.EnterAsync(stage, cost, cancellationToken);
+    internal Turn Enter(MethodStage stage, int cost, CancellationToken cancellationToken) => Store.Enter(stage, cost, cancellationToken);
+
+    internal ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken) => Store.Enter(stage, cost, cancellationToken).AsValueTask();
 
     internal long Invoked(MethodStage stage, long entered, int cost) => Store.Invoked(stage, entered, cost);
 

@@ -245,7 +245,7 @@ internal sealed class LocalBudgetStore : BudgetStore
 
     public override bool TryEnter(MethodStage stage, int cost, out long ticket)
     {
-        // Read without the lock: when callers already wait, this one would queue anyway, and EnterAsync decides again
+        // Read without the lock: when callers already wait, this one would queue anyway, and Enter decides again
         // under the lock, so a stale read costs at most the slower path. Under contention it saves a lock round.
         if (Volatile.Read(ref _waiting) != 0)
         {
@@ -259,7 +259,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         }
     }
 
-    public override ValueTask<long> EnterAsync(MethodStage stage, int cost, CancellationToken cancellationToken)
+    public override Turn Enter(MethodStage stage, int cost, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Admission? admission = null;
@@ -270,7 +270,7 @@ internal sealed class LocalBudgetStore : BudgetStore
             ThrowIfDisposed();
             if (TryEnterNow(stage, cost, out long ticket))
             {
-                return new ValueTask<long>(ticket);
+                return Turn.Now(ticket);
             }
 
             long now = ReadClock();
@@ -418,7 +418,7 @@ internal sealed class LocalBudgetStore : BudgetStore
         return true;
     }
 
-    // EnterAsync could not arm the wait: the waiter leaves, and a grant that raced ahead is given back whole.
+    // Enter could not arm the wait: the waiter leaves, and a grant that raced ahead is given back whole.
     private void Withdraw(Admission admission)
     {
         lock (_sync)
