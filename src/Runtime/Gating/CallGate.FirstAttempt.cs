@@ -39,7 +39,8 @@ public sealed partial class CallGate
         private int _cost;
         private int _step;
 
-        // While waiting for the turn, its Turn.Source; then the attempt, and at last the retry.
+        // While waiting for the turn, its Turn.Source; then the attempt, and at last the retry. The step says which, so it
+        // is read without a cast's type check.
         private object? _pending;
 
         // While waiting for the turn, its Turn.Value; then the attempt's ticket.
@@ -71,7 +72,7 @@ public sealed partial class CallGate
             return machine._builder.Task;
         }
 
-        [SuppressMessage("Reliability", "CA2012", Justification = "The turn is consumed once: its result is read only when it is complete.")]
+        [SuppressMessage("Reliability", "CA2012", Justification = "The turn is awaited once, as a ValueTask put together from its parts; its result is read from them.")]
         public void MoveNext()
         {
             TResult result;
@@ -88,15 +89,15 @@ public sealed partial class CallGate
                             _step = WaitingForTurn;
                             break;
                         case WaitingForTurn:
-                            // The wait put back together from the fields, before and after it suspends.
-                            ConfiguredValueTaskAwaitable<long>.ConfiguredValueTaskAwaiter turnCome = Turn.AsValueTask(_pending, _ticket).ConfigureAwait(false).GetAwaiter();
-                            if (!turnCome.IsCompleted)
+                            // The wait is read from its parts in the fields, before and after it suspends.
+                            if (!Turn.IsCompleted(_pending, _ticket))
                             {
+                                ConfiguredValueTaskAwaitable<long>.ConfiguredValueTaskAwaiter turnCome = Turn.AsValueTask(_pending, _ticket).ConfigureAwait(false).GetAwaiter();
                                 _builder.AwaitUnsafeOnCompleted(ref turnCome, ref this);
                                 return;
                             }
 
-                            long entered = turnCome.GetResult();
+                            long entered = Turn.GetResult(_pending, _ticket);
                             _ticket = _gate.Client.Invoked(_gate.Stage, entered, _cost);
                             _mark = _gate.Client.Starts;
                             _sentAt = _gate.Client.SentAt;
@@ -104,7 +105,7 @@ public sealed partial class CallGate
                             _step = Running;
                             break;
                         case Running:
-                            Task attempt = (Task)_pending!;
+                            Task attempt = Unsafe.As<Task>(_pending!);
                             if (Suspended(attempt))
                             {
                                 return;
@@ -132,7 +133,7 @@ public sealed partial class CallGate
                             _step = Retrying;
                             break;
                         default:
-                            Task retry = (Task)_pending!;
+                            Task retry = Unsafe.As<Task>(_pending!);
                             if (Suspended(retry))
                             {
                                 return;

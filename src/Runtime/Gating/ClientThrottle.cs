@@ -40,6 +40,9 @@ public sealed class ClientThrottle : IDisposable
     // Whether a limit of the client or of a method counts units, so that a result's reported cost is worth settling.
     private readonly bool _settlesCosts;
 
+    // The store's IsAdaptive, read once: every call asks, twice when it waits.
+    private readonly bool _isAdaptive;
+
     /// <summary>Creates a budget of its own for <paramref name="policy"/>, outside any registry.</summary>
     /// <param name="policy">The limits to enforce.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> by default.</param>
@@ -56,6 +59,7 @@ public sealed class ClientThrottle : IDisposable
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
         Store = stores?.Create(policy, scope, _clock, metrics, _logger) ?? new LocalBudgetStore(policy, _clock, metrics, _logger);
+        _isAdaptive = Store.IsAdaptive;
         _settlesCosts = policy.RateLimits.Concat(policy.Methods.SelectMany(m => m.RateLimits)).Any(l => l.IsWeighted);
         DefaultGate = new CallGate(this, Store.AddStage(string.Empty, Array.Empty<RateLimitPolicy>()), policy.Backoff, Array.Empty<RateLimitPolicy>());
     }
@@ -142,7 +146,7 @@ public sealed class ClientThrottle : IDisposable
             $"its cost of {cost.ToString("N0", CultureInfo.InvariantCulture)} {limit.Unit} exceeds the whole limit of {limit}, so it could never start; nothing was sent.");
 
     /// <summary>When a call invoked now was sent, for <see cref="CallEnded"/>; <see cref="long.MinValue"/> when nobody adapts to it.</summary>
-    internal long SentAt => Store.IsAdaptive ? _clock.Now() : long.MinValue;
+    internal long SentAt => _isAdaptive ? _clock.Now() : long.MinValue;
 
     /// <summary>Tells an adaptive slot limit how a call sent at <paramref name="sentAt"/> ended.</summary>
     internal void CallEnded(long sentAt, CallOutcome outcome)

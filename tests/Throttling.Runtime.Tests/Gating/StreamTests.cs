@@ -49,12 +49,14 @@ public class StreamTests
     [Fact]
     public async Task A_throttle_before_the_first_item_is_retried()
     {
-        FakeTimeProvider clock = NewClock();
+        // The retry's wait is armed just after its slot is freed: the clock moves once it is, or the wait would run from
+        // the moved time and never end.
+        var clock = new TimerCountingClock(Start);
         using var throttle = new ClientThrottle(new ThrottlingPolicy("Feed") { Slots = new SlotPolicy(1) }, clock);
         var source = new CountingSource { ThrottleFirstAttempts = 1 };
 
         Task<List<int>> reading = ReadAllAsync(throttle.DefaultGate.RunStream(source, static s => s.Items(2)));
-        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(2) && throttle.InFlight == 0, "backing off for the server's 2 s without a slot");
+        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(2) && throttle.InFlight == 0 && clock.TimersArmed == 1, "backing off for the server's 2 s without a slot");
         clock.Advance(S(2));
 
         Assert.Equal(new[] { 0, 1 }, await reading);
