@@ -9,6 +9,8 @@ using static Throttling.Tests.Times;
 
 namespace Throttling.Tests.Gating;
 
+// A test moves the clock only once the retry's wait is armed (TimersArmed): a wait armed after a move would end that
+// much later, and the test would hang waiting for it.
 public class BackoffTests
 {
     private static ClientThrottle Throttle(FakeTimeProvider clock, BackoffPolicy? backoff = null, params RateLimitPolicy[] limits)
@@ -20,14 +22,14 @@ public class BackoffTests
     [Fact]
     public async Task A_429_with_delta_seconds_is_retried_exactly_that_much_later_and_disposed_once_the_retry_is_admitted()
     {
-        FakeTimeProvider clock = NewClock();
+        var clock = new TimerCountingClock(Start);
         using ClientThrottle throttle = Throttle(clock);
         HttpResponseMessage tooMany = TooMany(after: S(7));
         var script = new ScriptedResponses(clock, Respond(tooMany), Ok());
 
         Task<HttpResponseMessage> call = Run(throttle, script);
 
-        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(7) && throttle.InFlight == 0, "backing off for the server's 7 s without a slot");
+        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(7) && throttle.InFlight == 0 && clock.TimersArmed == 1, "backing off for the server's 7 s without a slot");
         Assert.False(((TrackedContent)tooMany.Content).IsDisposed);
         clock.Advance(S(7));
         Assert.Equal(HttpStatusCode.OK, (await call).StatusCode);
@@ -66,13 +68,13 @@ public class BackoffTests
     [Fact]
     public async Task A_429_with_an_HTTP_date_waits_until_that_date_on_the_clock()
     {
-        FakeTimeProvider clock = NewClock();
+        var clock = new TimerCountingClock(Start);
         using ClientThrottle throttle = Throttle(clock);
         var script = new ScriptedResponses(clock, Respond(TooMany(at: Start + S(10))), Ok());
 
         Task<HttpResponseMessage> call = Run(throttle, script);
 
-        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(10), "the client cools down until the date");
+        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(10) && clock.TimersArmed == 1, "the client cools down until the date");
         clock.Advance(S(10));
         await call;
         Assert.Equal(new[] { TimeSpan.Zero, S(10) }, script.CallTimes);
@@ -121,14 +123,14 @@ public class BackoffTests
     [Fact]
     public async Task When_retries_run_out_the_caller_gets_the_last_429_response()
     {
-        FakeTimeProvider clock = NewClock();
+        var clock = new TimerCountingClock(Start);
         using ClientThrottle throttle = Throttle(clock, new BackoffPolicy { MaxRetries = 1 });
         HttpResponseMessage first = TooMany(after: S(1));
         HttpResponseMessage last = TooMany(after: S(1));
         var script = new ScriptedResponses(clock, Respond(first), Respond(last));
 
         Task<HttpResponseMessage> call = Run(throttle, script);
-        await Eventually.TrueAsync(() => throttle.CoolDownRemaining > TimeSpan.Zero, "backing off");
+        await Eventually.TrueAsync(() => throttle.CoolDownRemaining > TimeSpan.Zero && clock.TimersArmed == 1, "backing off");
         clock.Advance(S(1));
 
         Assert.Same(last, await call);
@@ -154,7 +156,7 @@ public class BackoffTests
     [Fact]
     public async Task HttpRequestException_with_429_and_TooManyRequestsException_are_retried()
     {
-        FakeTimeProvider clock = NewClock();
+        var clock = new TimerCountingClock(Start);
         using ClientThrottle throttle = Throttle(clock);
         var script = new ScriptedResponses(
             clock,
@@ -163,9 +165,9 @@ public class BackoffTests
             Ok());
 
         Task<HttpResponseMessage> call = Run(throttle, script);
-        await Eventually.TrueAsync(() => script.Calls == 1 && throttle.InFlight == 0, "the first attempt ends");
+        await Eventually.TrueAsync(() => script.Calls == 1 && throttle.InFlight == 0 && clock.TimersArmed == 1, "the first attempt ends");
         clock.Advance(S(2));
-        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(3), "the second attempt asks for 3 s");
+        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(3) && clock.TimersArmed == 2, "the second attempt asks for 3 s");
         clock.Advance(S(3));
 
         Assert.Equal(HttpStatusCode.OK, (await call).StatusCode);
@@ -187,14 +189,14 @@ public class BackoffTests
     [Fact]
     public async Task Every_attempt_takes_its_own_rate_permit()
     {
-        FakeTimeProvider clock = NewClock();
+        var clock = new TimerCountingClock(Start);
         using ClientThrottle throttle = Throttle(clock, null, new RateLimitPolicy(2, TimeSpan.FromMinutes(1)));
         var script = new ScriptedResponses(clock, Respond(TooMany(after: S(1))), Respond(TooMany(after: S(1))), Ok());
 
         Task<HttpResponseMessage> call = Run(throttle, script);
-        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(1), "first backoff");
+        await Eventually.TrueAsync(() => throttle.CoolDownRemaining == S(1) && clock.TimersArmed == 1, "first backoff");
         clock.Advance(S(1));
-        await Eventually.TrueAsync(() => script.Calls == 2 && throttle.CoolDownRemaining == S(1), "second backoff");
+        await Eventually.TrueAsync(() => script.Calls == 2 && throttle.CoolDownRemaining == S(1) && clock.TimersArmed == 2, "second backoff");
         clock.Advance(S(1));
         await Eventually.TrueAsync(() => throttle.Waiting == 1, "the third attempt waits for a permit");
 

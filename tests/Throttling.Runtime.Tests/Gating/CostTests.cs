@@ -179,16 +179,26 @@ public class CostTests
         await first;
         Task<Usage> large = Call(throttle, calls, 2, 60);
         Task<Usage> small = Call(throttle, calls, 3, 10);
+        Task<Usage> medium = Call(throttle, calls, 4, 35);
 
-        // 40 are left, enough for the small call, but it came after the large one.
+        // 40 are left, enough for either smaller call, but both came after the large one.
         clock.Advance(S(5));
         Assert.Equal(1, calls.Started);
+
+        // 100 come back: the large call and then the small one take 70; the medium one does not fit in the 30 left.
+        // Smaller ones first would have taken 45 and left the large one waiting. Calls granted together start on
+        // their own threads, so the grants are judged by who started, not by the order of their starts.
         clock.Advance(S(5));
-        await Eventually.TrueAsync(() => calls.Started == 3, "both start when the first call's tokens leave the window");
-        Assert.Equal(new[] { 1, 2, 3 }, calls.StartOrder);
+        await Eventually.TrueAsync(() => calls.Started == 3, "the large and the small call start when the first call's tokens leave the window");
+        Assert.Equal(new[] { 1, 2, 3 }, calls.StartOrder.Order());
         calls.Complete(2, new Usage(60));
         calls.Complete(3, new Usage(10));
         await Task.WhenAll(large, small);
+
+        clock.Advance(S(10));
+        await Eventually.TrueAsync(() => calls.Started == 4, "the medium call starts when their tokens leave the window");
+        calls.Complete(4, new Usage(35));
+        await medium;
     }
 
     [Fact]

@@ -55,7 +55,8 @@ public class ServerCoolDownTests
     [Fact]
     public async Task A_retry_rejected_by_the_servers_cool_down_hands_the_caller_the_429_it_already_got()
     {
-        FakeTimeProvider clock = NewClock();
+        // The clock moves only once the retry's wait is armed: armed after a move, it would end 2 s late.
+        var clock = new TimerCountingClock(Start);
         using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(2) }, clock);
         var calls = new ControlledCalls<HttpResponseMessage>(clock);
         Task<HttpResponseMessage> retrying = throttle.DefaultGate.RunAsync((calls, i: 0), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse);
@@ -63,7 +64,7 @@ public class ServerCoolDownTests
 
         HttpResponseMessage first429 = TooMany(after: S(2));
         calls.Complete(0, first429);
-        await Eventually.TrueAsync(() => throttle.InFlight == 1, "the first call backs off");
+        await Eventually.TrueAsync(() => throttle.InFlight == 1 && clock.TimersArmed == 1, "the first call backs off");
         calls.Complete(1, TooMany(after: TimeSpan.FromHours(1)));
         await refused;
         clock.Advance(S(2));
@@ -76,13 +77,14 @@ public class ServerCoolDownTests
     [Fact]
     public async Task A_retry_rejected_by_MaxWait_hands_the_caller_the_429_it_already_got()
     {
-        FakeTimeProvider clock = NewClock();
+        // The clock moves only once the retry's wait is armed: armed after a move, it would end half a second late.
+        var clock = new TimerCountingClock(Start);
         using var throttle = new ClientThrottle(new ThrottlingPolicy("Serp") { Slots = new SlotPolicy(1) { MaxWait = S(1) } }, clock);
         var calls = new ControlledCalls<HttpResponseMessage>(clock);
         Task<HttpResponseMessage> retrying = throttle.DefaultGate.RunAsync((calls, i: 0), static s => s.calls.Call(s.i), ServerThrottle.HttpResponse);
         HttpResponseMessage tooMany = TooMany(after: S(1));
         calls.Complete(0, tooMany);
-        await Eventually.TrueAsync(() => throttle.InFlight == 0 && throttle.CoolDownRemaining == S(1), "the call backs off");
+        await Eventually.TrueAsync(() => throttle.InFlight == 0 && throttle.CoolDownRemaining == S(1) && clock.TimersArmed == 1, "the call backs off");
 
         // Another call, queued halfway through the cool-down (so its MaxWait ends after it), takes the slot when the
         // cool-down ends and keeps it, so the retry waits out its MaxWait.
