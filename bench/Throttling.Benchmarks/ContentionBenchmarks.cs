@@ -4,6 +4,7 @@ namespace Throttling.Benchmarks;
 
 /// <summary>16 callers contending for 4 slots, each call yielding once: throughput of the slot gate under contention.</summary>
 [MemoryDiagnoser]
+[TierUpAtOnce]
 public class ContentionBenchmarks
 {
     private const int Callers = 16;
@@ -12,14 +13,15 @@ public class ContentionBenchmarks
     private SemaphoreSlim _semaphore = null!;
     private ClientThrottle _throttle = null!;
 
-    [IterationSetup]
+    // Once per run: a setup per iteration would make every iteration one invocation, too few calls to warm up.
+    [GlobalSetup]
     public void Setup()
     {
         _semaphore = new SemaphoreSlim(4);
         _throttle = new ClientThrottle(new ThrottlingPolicy("Contention") { Slots = new SlotPolicy(4) });
     }
 
-    [IterationCleanup]
+    [GlobalCleanup]
     public void Cleanup()
     {
         _semaphore.Dispose();
